@@ -1,0 +1,67 @@
+"""The FastAPI application: JSON API under /api and the web pages, from one process."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
+
+from api.config import ROOT, Settings, get_settings
+from api.db import make_engine, upgrade
+from api.errors import install_error_handlers
+from api.middleware import BodySizeLimit
+from api.routers import auth, health, pages, personas, sessions
+from api.seed import seed_demo_accounts
+from api.services.personas import PersonaLibrary
+from api.services.rasa_client import RasaClient
+
+log = logging.getLogger("roleplay")
+
+
+def _warm_models() -> None:
+    """Load spaCy once at start so the first session end is not slow."""
+    from scoring.annotate import annotate_turns
+    from scoring.schema import AnnotateInput
+
+    annotate_turns([AnnotateInput(id="warm", lang="fr", text="Bonjour, comment allez-vous ?", context=[])])
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; its lifespan migrates the database, loads personas and seeds demo accounts."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # An invalid built-in persona stops the start here, naming the file and field.
+        app.state.personas = PersonaLibrary.from_dir(settings.personas_dir)
+        upgrade(app.state.engine)
+        with Session(app.state.engine) as db:
+            seed_demo_accounts(db, settings)
+        if settings.warm_models:
+            _warm_models()
+        yield
+        app.state.rasa.close()
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Entraîneur de jeux de rôle commerciaux",
+        description=(
+            "API de l'entraîneur : sessions de jeu de rôle avec un persona, transcriptions et rapports."
+        ),
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.action_server_url,
+                                settings.rasa_timeout_seconds)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for router in (health.router, auth.router, personas.router, sessions.router, pages.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
+    return app

@@ -1,0 +1,62 @@
+"""Login and logout for API clients (bearer tokens)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter, Request
+from sqlmodel import Session, select
+
+from api.config import Settings
+from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.errors import ApiError
+from api.models import AuthToken, User
+from api.models.token import LoginRequest, TokenPublic
+from api.models.user import UserPublic
+from api.security import new_token, token_digest, verify_password
+
+router = APIRouter(prefix="/api/auth", tags=["authentification"])
+
+BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
+
+
+def authenticate(db: Session, username: str, password: str) -> User | None:
+    user = db.exec(select(User).where(User.username == username.strip())).first()
+    if user is None or not user.is_active or not verify_password(password, user.password_hash):
+        return None
+    return user
+
+
+def issue_token(db: Session, user: User, settings: Settings) -> str:
+    """Create and store (hashed) a new login token."""
+    assert user.id is not None
+    token = new_token()
+    db.add(AuthToken(token_hash=token_digest(token), user_id=user.id,
+                     expires_at=datetime.now(UTC) + timedelta(hours=settings.token_ttl_hours)))
+    db.commit()
+    return token
+
+
+def revoke_token(db: Session, token: str) -> None:
+    record = db.get(AuthToken, token_digest(token))
+    if record is not None:
+        db.delete(record)
+        db.commit()
+
+
+@router.post("/login", response_model=TokenPublic, summary="Obtenir un jeton d'accès")
+def login(body: LoginRequest, db: SessionDep, settings: SettingsDep) -> TokenPublic:
+    user = authenticate(db, body.username, body.password)
+    if user is None:
+        raise ApiError(401, "invalid_credentials", BAD_CREDENTIALS)
+    return TokenPublic(access_token=issue_token(db, user, settings))
+
+
+@router.post("/logout", status_code=204, summary="Révoquer le jeton courant")
+def logout(request: Request, user: CurrentUser, db: SessionDep) -> None:
+    revoke_token(db, request.state.session_token)
+
+
+@router.get("/me", response_model=UserPublic, summary="Le compte connecté")
+def me(user: CurrentUser) -> User:
+    return user

@@ -1,0 +1,1 @@
+"""Application services: the work behind the routes, kept out of them."""

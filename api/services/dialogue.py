@@ -1,0 +1,171 @@
+"""One role-play session's life: start, candidate turns through Rasa, end and score.
+
+The candidate's turn is committed before Rasa is called, so that a Rasa outage loses nothing: the
+turn stays `pending` and can be sent again (`retry`) once Rasa is back.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from api.errors import ApiError
+from api.models import RoleplaySession, SessionStatus, Turn, TurnStatus, User
+from api.models.base import utcnow
+from api.services.rasa_client import RasaClient, RasaUnavailable
+from api.services.scoring import score_session
+from personas.engine import opening_lines
+from personas.schema import Persona
+
+_session_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+PERSONA_UNAVAILABLE = (
+    "Le persona est momentanément indisponible : votre message est bien enregistré. "
+    "Réessayez dans un instant."
+)
+
+
+def turns_of(db: Session, session_id: str) -> list[Turn]:
+    return list(db.exec(select(Turn).where(Turn.session_id == session_id).order_by(col(Turn.seq))))
+
+
+def start_session(db: Session, candidate: User, persona: Persona, seed: int | None = None) -> RoleplaySession:
+    """Create a session pinned to this persona version, with the persona's opening lines if any."""
+    assert candidate.id is not None
+    seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
+    session = RoleplaySession(
+        persona_id=persona.id, persona_version=str(persona.version), persona_title=persona.title,
+        bloc=int(persona.bloc), persona_snapshot=persona.model_dump(mode="json"),
+        seed=seed, candidate_id=candidate.id,
+    )
+    db.add(session)
+    db.flush()
+    for seq, line in enumerate(opening_lines(persona, seed)):
+        db.add(Turn(session_id=session.id, seq=seq, speaker_role="persona", speaker_id=line.speaker_id,
+                    speaker_name=line.speaker, text=line.text, status=TurnStatus.persona))
+    db.commit()
+    db.refresh(session)
+    return session
+
+
+def _history(turns: list[Turn]) -> list[dict[str, Any]]:
+    return [{"speaker_role": t.speaker_role, "speaker_id": t.speaker_id, "text": t.text} for t in turns]
+
+
+def _parse_reply(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Split Rasa's output into persona lines and the one state message (see docs/contracts.md)."""
+    lines: list[dict[str, Any]] = []
+    state_message: dict[str, Any] | None = None
+    for message in messages:
+        custom = message.get("custom")
+        if not isinstance(custom, dict):
+            continue
+        if custom.get("kind") == "line" and isinstance(custom.get("text"), str):
+            lines.append(custom)
+        elif custom.get("kind") == "state":
+            state_message = custom
+    if state_message is None:
+        raise RasaUnavailable("le serveur d'actions n'a pas répondu")
+    return lines, state_message
+
+
+def _forward(db: Session, rasa: RasaClient, session: RoleplaySession, candidate_turn: Turn) -> list[Turn]:
+    """Send a stored candidate turn to Rasa and store the persona's answer."""
+    turns = turns_of(db, session.id)
+    previous = [t for t in turns if t.seq < candidate_turn.seq]
+    metadata = {"roleplay": {
+        "session_id": session.id,
+        "seed": session.seed,
+        "turn_index": sum(1 for t in previous if t.speaker_role == "candidate"),
+        "persona": session.persona_snapshot,
+        "state": session.state,
+        "history": _history(previous),
+    }}
+    try:
+        messages = rasa.send(session.id, candidate_turn.text, metadata)
+        lines, state_message = _parse_reply(messages)
+    except RasaUnavailable as error:
+        raise ApiError(503, "persona_unavailable", PERSONA_UNAVAILABLE,
+                       extra={"turn_id": candidate_turn.id, "reason": str(error)}) from error
+
+    next_seq = max(t.seq for t in turns) + 1
+    stored: list[Turn] = []
+    for offset, line in enumerate(lines):
+        stored.append(Turn(
+            session_id=session.id, seq=next_seq + offset, speaker_role="persona",
+            speaker_id=str(line.get("speaker_id", "persona")), speaker_name=str(line.get("speaker", "")),
+            text=line["text"], status=TurnStatus.persona,
+        ))
+    if stored:
+        stored[-1].state = state_message.get("state")
+    candidate_turn.status = TurnStatus.answered
+    candidate_turn.nlu = state_message.get("nlu")
+    session.state = state_message.get("state")
+    db.add_all([candidate_turn, session, *stored])
+    if state_message.get("ended"):
+        session.outcome = state_message.get("outcome")
+        _close(db, session)
+    db.commit()
+    return stored
+
+
+def _require_active(session: RoleplaySession) -> None:
+    if session.status != SessionStatus.active:
+        raise ApiError(409, "session_ended",
+                       "Cette session est terminée : aucun nouveau message n'est accepté.")
+
+
+def post_message(db: Session, rasa: RasaClient, session: RoleplaySession, text: str,
+                 max_chars: int) -> list[Turn]:
+    """Store the candidate's message, then get the persona's reply (503 if Rasa is down)."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise ApiError(422, "message_empty", "Le message est vide.")
+    if len(cleaned) > max_chars:
+        raise ApiError(422, "message_too_long",
+                       f"Le message dépasse {max_chars} caractères ({len(cleaned)}). Raccourcissez-le.")
+    with _session_locks[session.id]:
+        db.refresh(session)
+        _require_active(session)
+        turns = turns_of(db, session.id)
+        candidate_turn = Turn(
+            session_id=session.id, seq=(turns[-1].seq + 1) if turns else 0, speaker_role="candidate",
+            speaker_id="candidate", speaker_name="Candidat·e", text=cleaned, status=TurnStatus.pending,
+        )
+        db.add(candidate_turn)
+        db.commit()
+        db.refresh(candidate_turn)
+        return _forward(db, rasa, session, candidate_turn)
+
+
+def retry_pending(db: Session, rasa: RasaClient, session: RoleplaySession) -> list[Turn]:
+    """Send the last unanswered candidate turn again (after a Rasa outage)."""
+    with _session_locks[session.id]:
+        db.refresh(session)
+        _require_active(session)
+        turns = turns_of(db, session.id)
+        if not turns or turns[-1].speaker_role != "candidate" or turns[-1].status != TurnStatus.pending:
+            raise ApiError(409, "nothing_to_retry", "Aucun message en attente de réponse.")
+        return _forward(db, rasa, session, turns[-1])
+
+
+def _close(db: Session, session: RoleplaySession) -> None:
+    session.status = SessionStatus.ended
+    session.ended_at = utcnow()
+    session.report = score_session(session, turns_of(db, session.id))
+    db.add(session)
+
+
+def end_session(db: Session, session: RoleplaySession) -> RoleplaySession:
+    """End the session (idempotent) and compute its score report."""
+    with _session_locks[session.id]:
+        db.refresh(session)
+        if session.status == SessionStatus.active:
+            _close(db, session)
+            db.commit()
+            db.refresh(session)
+    return session

@@ -1,0 +1,35 @@
+"""Turn a stored session into the scoring module's transcript and score it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.models import RoleplaySession, Turn
+from scoring.report import score_transcript
+from scoring.transcript import Transcript
+
+
+def transcript_of(session: RoleplaySession, turns: list[Turn]) -> Transcript:
+    """The documented transcript format, built from stored turns."""
+    return Transcript.model_validate({
+        "bloc": session.bloc,
+        "language": "fr",
+        "persona_id": session.persona_id,
+        "turns": [
+            {
+                "id": f"t{turn.seq}",
+                "speaker_role": "candidate" if turn.speaker_role == "candidate" else "persona",
+                "speaker_name": turn.speaker_name,
+                "text": turn.text,
+                "timestamp": turn.created_at,
+            }
+            for turn in turns
+        ],
+    })
+
+
+def score_session(session: RoleplaySession, turns: list[Turn]) -> dict[str, Any]:
+    """JSON-ready score report of a session."""
+    report = score_transcript(transcript_of(session, turns))
+    data: dict[str, Any] = report.model_dump(mode="json")
+    return data

@@ -1,0 +1,64 @@
+"""Health endpoint and the Alembic schema."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import inspect
+
+from api.db import make_engine, upgrade
+
+
+def test_health_is_200_when_every_part_is_up(client: TestClient) -> None:
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert {"database", "rasa", "action_server"} <= set(body)
+
+
+def test_migrations_build_the_schema_the_models_describe(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import api.models  # noqa: F401
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    upgrade(engine)  # idempotent
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        assert diff == [], f"les modèles et les migrations divergent : {diff}"
+        assert {"user", "authtoken", "roleplay_session", "turn"} <= set(inspect(connection).get_table_names())
+    engine.dispose()
+
+
+def test_production_refuses_weak_settings(tmp_path) -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from api.config import Settings
+
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        Settings(app_env="production", secret_key="court", database_url="postgresql://x/y")
+    with pytest.raises(ValidationError, match="PostgreSQL"):
+        Settings(app_env="production", secret_key="k" * 40, database_url=f"sqlite:///{tmp_path}/a.db")
+
+
+def test_production_seeds_no_demo_account(tmp_path) -> None:
+    from sqlmodel import Session, select
+
+    from api.config import Settings
+    from api.models import User
+    from api.seed import seed_demo_accounts
+
+    settings = Settings(app_env="development", database_url=f"sqlite:///{tmp_path}/a.db", secret_key="k" * 40,
+                        demo_password="demo-demo-demo")
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    production = settings.model_copy(update={"app_env": "production"})
+    with Session(engine) as db:
+        assert seed_demo_accounts(db, production) is False
+        assert db.exec(select(User)).all() == []
+        assert seed_demo_accounts(db, settings) is True
+        assert len(db.exec(select(User)).all()) == 3

@@ -1,0 +1,81 @@
+"""Server-rendered pages: login with CSRF, escaping, access without a session."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import DEMO_PASSWORD
+
+XSS = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2">'
+
+
+def web_login(client: TestClient, username: str = "demo-candidat") -> str:
+    page = client.get("/connexion")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, "le formulaire de connexion n'a pas de jeton CSRF"
+    response = client.post("/connexion", data={"username": username, "password": DEMO_PASSWORD,
+                                               "csrf_token": token.group(1)}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    dashboard = client.get("/tableau")
+    meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', dashboard.text)
+    assert meta
+    return meta.group(1)
+
+
+def test_pages_redirect_to_login_without_a_session(client: TestClient) -> None:
+    for path in ("/", "/tableau", "/sessions/abc"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/connexion"
+
+
+def test_login_form_without_csrf_is_rejected(client: TestClient) -> None:
+    client.get("/connexion")
+    response = client.post("/connexion", data={"username": "demo-candidat", "password": DEMO_PASSWORD})
+    assert response.status_code == 403
+    assert client.get("/tableau", follow_redirects=False).status_code == 303
+
+
+def test_wrong_password_shows_a_french_error(client: TestClient) -> None:
+    page = client.get("/connexion")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    response = client.post("/connexion", data={"username": "demo-candidat", "password": "non",
+                                               "csrf_token": token})
+    assert response.status_code == 401
+    assert "Identifiant ou mot de passe incorrect" in response.text
+
+
+def test_cookie_session_needs_csrf_header_for_api_writes(client: TestClient) -> None:
+    csrf = web_login(client)
+    persona_id = client.get("/api/personas").json()[0]["id"]
+    refused = client.post("/api/sessions", json={"persona_id": persona_id})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf_failed"
+    accepted = client.post("/api/sessions", json={"persona_id": persona_id}, headers={"X-CSRF-Token": csrf})
+    assert accepted.status_code == 201
+
+
+def test_html_in_messages_is_escaped_on_the_chat_page(client: TestClient) -> None:
+    csrf = web_login(client)
+    persona_id = client.get("/api/personas").json()[0]["id"]
+    session = client.post("/api/sessions", json={"persona_id": persona_id},
+                          headers={"X-CSRF-Token": csrf}).json()
+    sent = client.post(f"/api/sessions/{session['id']}/messages", json={"text": XSS},
+                       headers={"X-CSRF-Token": csrf})
+    assert sent.status_code == 200
+    page = client.get(f"/sessions/{session['id']}")
+    assert "<script>window.__pwned" not in page.text
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page.text
+    report = client.post(f"/api/sessions/{session['id']}/end", headers={"X-CSRF-Token": csrf})
+    assert report.status_code == 200
+    report_page = client.get(f"/sessions/{session['id']}/rapport")
+    assert "<img src=x" not in report_page.text and "&lt;img src=x" in report_page.text
+
+
+def test_brief_page_shows_the_brief(client: TestClient) -> None:
+    web_login(client)
+    persona = client.get("/api/personas").json()[0]
+    page = client.get(f"/personas/{persona['id']}")
+    assert page.status_code == 200
+    assert "Votre rôle" in page.text and "Commencer la session" in page.text
+    assert client.get("/personas/inconnu").status_code == 404

@@ -1,0 +1,126 @@
+// Chat page: sends the candidate's message to the JSON API and appends the replies.
+// Text is always inserted with textContent, never as HTML.
+"use strict";
+(function () {
+  const transcript = document.getElementById("transcript");
+  const form = document.getElementById("composer");
+  if (!transcript || !form) return;
+  const sessionId = transcript.dataset.sessionId;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const input = document.getElementById("message");
+  const sendButton = document.getElementById("send");
+  const retryButton = document.getElementById("retry");
+  const endButton = document.getElementById("end");
+  const typing = document.getElementById("typing");
+  const errorBox = document.getElementById("chat-error");
+
+  function addTurn(role, speaker, text, pending) {
+    const item = document.createElement("li");
+    item.className = "turn " + role + (pending ? " pending" : "");
+    const who = document.createElement("span");
+    who.className = "speaker";
+    who.textContent = speaker;
+    const body = document.createElement("p");
+    body.className = "text";
+    body.textContent = text;
+    item.append(who, body);
+    transcript.append(item);
+    item.scrollIntoView({ block: "end" });
+    return item;
+  }
+
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = !message;
+  }
+
+  async function call(path, payload) {
+    const response = await fetch("/api/sessions/" + sessionId + path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: payload === undefined ? "{}" : JSON.stringify(payload),
+    });
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    return { ok: response.ok, status: response.status, body: body };
+  }
+
+  function busy(on) {
+    typing.hidden = !on;
+    sendButton.disabled = on;
+    endButton.disabled = on;
+  }
+
+  function showReplies(lines) {
+    for (const line of lines) addTurn("persona", line.speaker, line.text, false);
+  }
+
+  function errorMessage(result) {
+    return (result.body && result.body.error && result.body.error.message) || "Erreur inattendue (" + result.status + ").";
+  }
+
+  async function send(text) {
+    showError("");
+    busy(true);
+    const mine = addTurn("candidate", "Vous", text, false);
+    try {
+      const result = await call("/messages", { text: text });
+      if (result.ok) {
+        showReplies(result.body);
+        retryButton.hidden = true;
+      } else {
+        if (result.status === 503) {
+          mine.classList.add("pending");
+          retryButton.hidden = false;
+        } else if (result.status === 422 || result.status === 409) {
+          mine.remove();
+          input.value = text;
+        }
+        showError(errorMessage(result));
+      }
+    } catch (e) {
+      mine.classList.add("pending");
+      showError("Connexion perdue : votre message sera à renvoyer.");
+    } finally {
+      busy(false);
+      input.focus();
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) { showError("Le message est vide."); return; }
+    input.value = "";
+    send(text);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  retryButton.addEventListener("click", async function () {
+    busy(true);
+    const result = await call("/retry");
+    busy(false);
+    if (result.ok) {
+      for (const node of transcript.querySelectorAll(".pending")) node.classList.remove("pending");
+      showReplies(result.body);
+      retryButton.hidden = true;
+      showError("");
+    } else {
+      showError(errorMessage(result));
+    }
+  });
+  endButton.addEventListener("click", async function () {
+    if (!window.confirm("Terminer la session ? Vous ne pourrez plus envoyer de message.")) return;
+    busy(true);
+    const result = await call("/end");
+    busy(false);
+    if (result.ok) window.location.assign("/sessions/" + sessionId + "/rapport");
+    else showError(errorMessage(result));
+  });
+  if (transcript.querySelector(".turn.pending:last-child")) retryButton.hidden = false;
+})();
