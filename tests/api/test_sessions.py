@@ -121,9 +121,10 @@ def test_unknown_ids_get_404(client: TestClient, candidate_headers: dict[str, st
 
 def test_another_candidates_session_is_404(client: TestClient, candidate_headers: dict[str, str]) -> None:
     session = start(client, candidate_headers)
+    from sqlmodel import Session
+
     from api.models import Role, User
     from api.security import hash_password
-    from sqlmodel import Session
 
     with Session(client.app.state.engine) as db:  # type: ignore[attr-defined]
         db.add(User(username="autre-candidat", role=Role.candidate, password_hash=hash_password("secret-123")))
