@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     token_ttl_hours: int = Field(default=12, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
     secure_cookies: bool = False
     warm_models: bool = False
 

@@ -18,12 +18,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 class ApiError(Exception):
     """An error the client can act on."""
 
-    def __init__(self, status_code: int, code: str, message: str, extra: dict[str, Any] | None = None):
+    def __init__(self, status_code: int, code: str, message: str, extra: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status_code = status_code
         self.code = code
         self.message = message
         self.extra = extra or {}
+        self.headers = headers
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -70,7 +72,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, **exc.extra), status_code=exc.status_code)
+        return JSONResponse(error_body(exc.code, exc.message, **exc.extra), status_code=exc.status_code,
+                            headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -18,6 +18,7 @@ from api.routers import auth, health, pages, personas, sessions
 from api.seed import seed_demo_accounts
 from api.services.personas import PersonaLibrary
 from api.services.rasa_client import RasaClient
+from api.services.throttle import make_throttle
 
 log = logging.getLogger("roleplay")
 
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.action_server_url,
                                 settings.rasa_timeout_seconds)
+    app.state.throttle = make_throttle(settings.redis_url, settings.login_max_failures,
+                                       settings.login_window_seconds)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for router in (health.router, auth.router, personas.router, sessions.router, pages.router):

@@ -7,6 +7,7 @@ decide; hashing the inputs here is instant, so a second `make run` starts in sec
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 import time
@@ -56,7 +57,8 @@ def train() -> float:
         "--out", str(MODELS_DIR), "--fixed-model-name", MODEL_PATH.name.removesuffix(".tar.gz"),
         "--force", "--quiet",
     ]
-    result = subprocess.run(command, cwd=BOT_DIR, check=False)
+    quiet = {**os.environ, "PYTHONWARNINGS": "ignore", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run(command, cwd=BOT_DIR, env=quiet, check=False)
     if result.returncode != 0 or not MODEL_PATH.exists():
         raise SystemExit(f"ERREUR : l'entraînement du modèle Rasa a échoué (code {result.returncode}).")
     FINGERPRINT_PATH.write_text(fingerprint() + "\n")

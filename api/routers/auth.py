@@ -14,6 +14,7 @@ from api.models import AuthToken, User
 from api.models.token import LoginRequest, TokenPublic
 from api.models.user import UserPublic
 from api.security import new_token, token_digest, verify_password
+from api.services.throttle import LoginThrottle
 
 router = APIRouter(prefix="/api/auth", tags=["authentification"])
 
@@ -24,6 +25,28 @@ def authenticate(db: Session, username: str, password: str) -> User | None:
     user = db.exec(select(User).where(User.username == username.strip())).first()
     if user is None or not user.is_active or not verify_password(password, user.password_hash):
         return None
+    return user
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "inconnu"
+
+
+def checked_login(request: Request, db: Session, username: str, password: str) -> User:
+    """Authenticate, with throttling: 429 after too many failures for this account and address."""
+    throttle: LoginThrottle = request.app.state.throttle
+    address = client_address(request)
+    wait = throttle.blocked_for(username, address)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        raise ApiError(429, "too_many_attempts",
+                       f"Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute(s).",
+                       headers={"Retry-After": str(wait)})
+    user = authenticate(db, username, password)
+    if user is None:
+        throttle.failed(username, address)
+        raise ApiError(401, "invalid_credentials", BAD_CREDENTIALS)
+    throttle.succeeded(username, address)
     return user
 
 
@@ -45,10 +68,8 @@ def revoke_token(db: Session, token: str) -> None:
 
 
 @router.post("/login", response_model=TokenPublic, summary="Obtenir un jeton d'accès")
-def login(body: LoginRequest, db: SessionDep, settings: SettingsDep) -> TokenPublic:
-    user = authenticate(db, body.username, body.password)
-    if user is None:
-        raise ApiError(401, "invalid_credentials", BAD_CREDENTIALS)
+def login(body: LoginRequest, request: Request, db: SessionDep, settings: SettingsDep) -> TokenPublic:
+    user = checked_login(request, db, body.username, body.password)
     return TokenPublic(access_token=issue_token(db, user, settings))
 
 

@@ -14,7 +14,7 @@ from api.config import ROOT
 from api.deps import SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep
 from api.errors import ApiError
 from api.models import Role, RoleplaySession, User
-from api.routers.auth import BAD_CREDENTIALS, authenticate, issue_token, revoke_token
+from api.routers.auth import checked_login, issue_token, revoke_token
 from api.routers.sessions import visible_session
 from api.security import csrf_token_for
 from api.services import dialogue
@@ -66,10 +66,11 @@ def login_submit(request: Request, db: SessionDep, settings: SettingsDep,
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not expected or not secrets.compare_digest(expected, csrf_token):
         raise ApiError(403, "csrf_failed", "Jeton CSRF absent ou invalide : rechargez la page.")
-    user = authenticate(db, username, password)
-    if user is None:
-        return _render(request, "login.html", None, status_code=401, login_csrf=expected,
-                       error=BAD_CREDENTIALS, username=username)
+    try:
+        user = checked_login(request, db, username, password)
+    except ApiError as error:
+        return _render(request, "login.html", None, status_code=error.status_code, login_csrf=expected,
+                       error=error.message, username=username)
     token = issue_token(db, user, settings)
     response = RedirectResponse("/tableau", status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
