@@ -15,9 +15,14 @@ DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
 )
 
 
-def seed_demo_accounts(db: Session, settings: Settings) -> bool:
-    """Create (or re-key) the demo accounts; nothing in production or on an external database."""
-    if settings.app_env == "production" or not settings.is_embedded_db or not settings.demo_password:
+def seed_demo_accounts(db: Session, settings: Settings, *, external_db: bool = False) -> bool:
+    """Create (or re-key) the demo accounts; nothing in production or on an external database.
+
+    `external_db=True` lets tests seed a PostgreSQL database they created themselves.
+    """
+    if settings.app_env == "production" or not settings.demo_password:
+        return False
+    if not settings.is_embedded_db and not external_db:
         return False
     for username, full_name, role in DEMO_USERS:
         user = db.exec(select(User).where(User.username == username)).first()

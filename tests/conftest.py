@@ -90,6 +90,13 @@ def client(settings: Settings, rasa: ScriptedRasa) -> Iterator[TestClient]:
     app = create_app(settings)
     app.dependency_overrides[get_rasa] = lambda: rasa
     with TestClient(app) as test_client:
+        if not settings.is_embedded_db:
+            from sqlmodel import Session
+
+            from api.seed import seed_demo_accounts
+
+            with Session(app.state.engine) as db:
+                seed_demo_accounts(db, settings, external_db=True)
         yield test_client
 
 

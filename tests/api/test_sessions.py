@@ -74,9 +74,14 @@ def test_rasa_down_keeps_the_message_and_says_so(client: TestClient, candidate_h
 
 def test_real_closed_port_is_reported_as_unavailable(settings, candidate_headers: dict[str, str]) -> None:
     """Without the test double: the app's real HTTP client against a port nobody listens on."""
+    from sqlmodel import Session
+
     from api.main import create_app
+    from api.seed import seed_demo_accounts
 
     with TestClient(create_app(settings)) as real_client:
+        with Session(real_client.app.state.engine) as db:  # type: ignore[attr-defined]
+            seed_demo_accounts(db, settings, external_db=True)
         headers = login(real_client)
         session = start(real_client, headers)
         response = real_client.post(f"/api/sessions/{session['id']}/messages", json={"text": "Allô ?"},
