@@ -14,7 +14,7 @@ from api.config import ROOT, Settings, get_settings
 from api.db import make_engine, upgrade
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit
-from api.routers import auth, health, pages, personas, sessions
+from api.routers import assignments, auth, cohorts, health, me, pages, personas, sessions, users
 from api.seed import seed_demo_accounts
 from api.services.personas import PersonaLibrary
 from api.services.rasa_client import RasaClient
@@ -64,7 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                        settings.login_window_seconds)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for router in (health.router, auth.router, personas.router, sessions.router, pages.router):
+    for router in (health.router, auth.router, me.router, users.router, cohorts.router, assignments.router,
+                   personas.router, sessions.router, pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
     return app

@@ -29,8 +29,11 @@ class RoleplaySessionBase(SQLModel):
     persona_id: str = Field(index=True, max_length=100)
 
 
-class RoleplaySessionCreate(RoleplaySessionBase):
-    pass
+class RoleplaySessionCreate(SQLModel):
+    """Either a persona (free practice) or an assignment of the candidate's cohort."""
+
+    persona_id: str | None = Field(default=None, max_length=100)
+    assignment_id: int | None = None
 
 
 class RoleplaySession(RoleplaySessionBase, table=True):
@@ -50,6 +53,12 @@ class RoleplaySession(RoleplaySessionBase, table=True):
     report: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
+    mode: str = Field(default="practice", max_length=20)  # SessionMode
+    assignment_id: int | None = Field(default=None, foreign_key="assignment.id", index=True)
+    # When the time allowed (duration x accommodation) runs out; None = untimed practice.
+    deadline_at: datetime | None = None
+    ended_reason: str | None = Field(default=None, max_length=20)  # candidate | time_up | persona
+    feedback_released_at: datetime | None = None
 
 
 class Turn(SQLModel, table=True):
@@ -97,8 +106,14 @@ class RoleplaySessionPublic(SQLModel):
     bloc: int
     status: SessionStatus
     outcome: str | None
+    mode: str
+    assignment_id: int | None
+    candidate_id: int
     created_at: datetime
     ended_at: datetime | None
+    deadline_at: datetime | None
+    ended_reason: str | None
+    feedback_released_at: datetime | None
 
 
 class RoleplaySessionDetail(RoleplaySessionPublic):

@@ -30,12 +30,41 @@ class UserCreate(UserBase):
     password: str = Field(min_length=8, max_length=128)
 
 
-class User(UserBase, table=True):
+class Accommodations(SQLModel):
+    """Settings the framework provides for candidates with a disability, kept on the account."""
+
+    extra_time_percent: int = Field(default=0, ge=0, le=200)
+    large_text: bool = False
+    high_contrast: bool = False
+    reduced_motion: bool = False
+
+
+class User(UserBase, Accommodations, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class UserPublic(UserBase):
+class UserPublic(UserBase, Accommodations):
     id: int
+    is_active: bool
+
+
+class UserUpdate(SQLModel):
+    full_name: str | None = Field(default=None, max_length=120)
+    is_active: bool | None = None
+    extra_time_percent: int | None = Field(default=None, ge=0, le=200)
+
+
+class DisplaySettings(SQLModel):
+    """What a user may change on their own account."""
+
+    large_text: bool = False
+    high_contrast: bool = False
+    reduced_motion: bool = False
+
+
+class PasswordChange(SQLModel):
+    current_password: str = Field(min_length=1, max_length=128)
+    new_password: str = Field(min_length=8, max_length=128)

@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import col, select
 
+from api.access import visible_session
 from api.config import ROOT
 from api.deps import SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep
 from api.errors import ApiError
 from api.models import Role, RoleplaySession, User
 from api.routers.auth import checked_login, issue_token, revoke_token
-from api.routers.sessions import visible_session
 from api.security import csrf_token_for
 from api.services import dialogue
 from api.services.personas import PersonaLibrary, public_view

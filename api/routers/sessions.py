@@ -1,15 +1,17 @@
-"""Role-play sessions: start, talk, end, read the transcript and the report."""
+"""Role-play sessions: start, talk, end, read the transcript and the report; assign jurors; release."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
-from sqlmodel import col, select
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import SQLModel
 
-from api.deps import CurrentUser, RasaDep, SessionDep, SettingsDep
+from api.access import feedback_visible, own_session, visible_session, visible_sessions
+from api.deps import CurrentUser, RasaDep, SessionDep, SettingsDep, require_roles
 from api.errors import ApiError
-from api.models import Role, RoleplaySession, SessionStatus, User
+from api.models import Assignment, JurorAssignment, Role, RoleplaySession, SessionStatus, User
 from api.models.roleplay import (
     MessageCreate,
     PersonaLine,
@@ -19,25 +21,14 @@ from api.models.roleplay import (
     TurnPublic,
 )
 from api.services import dialogue
+from api.services.assignments import candidate_assignments, check_can_start, deadline_for, status_of
 from api.services.personas import PersonaLibrary
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
 
-def visible_session(db: SessionDep, session_id: str, user: User) -> RoleplaySession:
-    """The session if the caller may see it; 404 otherwise, so that existence does not leak."""
-    session = db.get(RoleplaySession, session_id)
-    if session is None or (user.role == Role.candidate and session.candidate_id != user.id):
-        raise ApiError(404, "session_not_found", "Session introuvable.")
-    return session
-
-
-def owned_session(db: SessionDep, session_id: str, user: User) -> RoleplaySession:
-    """The caller's own session (only its candidate may talk in it)."""
-    session = visible_session(db, session_id, user)
-    if session.candidate_id != user.id:
-        raise ApiError(404, "session_not_found", "Session introuvable.")
-    return session
+class JurorAdd(SQLModel):
+    juror_id: int
 
 
 def detail(db: SessionDep, session: RoleplaySession) -> RoleplaySessionDetail:
@@ -46,22 +37,42 @@ def detail(db: SessionDep, session: RoleplaySession) -> RoleplaySessionDetail:
     return RoleplaySessionDetail(**public.model_dump(), turns=turns)
 
 
-@router.get("", response_model=list[RoleplaySessionPublic], summary="Mes sessions")
+def start_for(request: Request, db: SessionDep, user: User, body: RoleplaySessionCreate) -> RoleplaySession:
+    """Start a free-practice session on a persona, or a session of one of the candidate's assignments."""
+    library: PersonaLibrary = request.app.state.personas
+    if body.assignment_id is not None:
+        assignment = db.get(Assignment, body.assignment_id)
+        if assignment is None or assignment not in candidate_assignments(db, user):
+            raise ApiError(404, "assignment_not_found", "Scénario assigné introuvable.")
+        persona = library.get(assignment.persona_id)
+        if persona is None:
+            raise ApiError(404, "persona_not_found", f"Persona inconnu : {assignment.persona_id}.")
+        status = status_of(db, assignment, user, persona.title, int(persona.bloc))
+        if status.active_session_id:
+            session = db.get(RoleplaySession, status.active_session_id)
+            assert session is not None
+            return session  # resume rather than burn an attempt
+        check_can_start(status)
+        now = datetime.now(UTC)
+        return dialogue.start_session(db, user, persona, mode=assignment.mode, assignment_id=assignment.id,
+                                      deadline_at=deadline_for(assignment, user, now))
+    if not body.persona_id:
+        raise ApiError(422, "invalid_request", "Indiquez persona_id ou assignment_id.")
+    persona = library.get(body.persona_id)
+    if persona is None:
+        raise ApiError(404, "persona_not_found", f"Persona inconnu : {body.persona_id}.")
+    return dialogue.start_session(db, user, persona)
+
+
+@router.get("", response_model=list[RoleplaySessionPublic], summary="Les sessions que je peux voir")
 def list_sessions(db: SessionDep, user: CurrentUser) -> list[RoleplaySession]:
-    query = select(RoleplaySession).order_by(col(RoleplaySession.created_at).desc())
-    if user.role == Role.candidate:
-        query = query.where(RoleplaySession.candidate_id == user.id)
-    return list(db.exec(query))
+    return visible_sessions(db, user)
 
 
 @router.post("", response_model=RoleplaySessionDetail, status_code=201, summary="Démarrer une session")
 def create_session(body: RoleplaySessionCreate, request: Request, db: SessionDep,
                    user: CurrentUser) -> RoleplaySessionDetail:
-    library: PersonaLibrary = request.app.state.personas
-    persona = library.get(body.persona_id)
-    if persona is None:
-        raise ApiError(404, "persona_not_found", f"Persona inconnu : {body.persona_id}.")
-    return detail(db, dialogue.start_session(db, user, persona))
+    return detail(db, start_for(request, db, user, body))
 
 
 @router.get("/{session_id}", response_model=RoleplaySessionDetail, summary="Session et transcription")
@@ -74,7 +85,7 @@ def get_session(session_id: str, db: SessionDep, user: CurrentUser) -> RoleplayS
              responses={503: {"description": "Persona indisponible : le message est enregistré"}})
 def post_message(session_id: str, body: MessageCreate, db: SessionDep, user: CurrentUser,
                  rasa: RasaDep, settings: SettingsDep) -> list[PersonaLine]:
-    session = owned_session(db, session_id, user)
+    session = own_session(db, session_id, user)
     replies = dialogue.post_message(db, rasa, session, body.text, settings.max_message_chars)
     return [PersonaLine(speaker=t.speaker_name, text=t.text) for t in replies]
 
@@ -82,20 +93,53 @@ def post_message(session_id: str, body: MessageCreate, db: SessionDep, user: Cur
 @router.post("/{session_id}/retry", response_model=list[PersonaLine],
              summary="Renvoyer le dernier message resté sans réponse")
 def retry(session_id: str, db: SessionDep, user: CurrentUser, rasa: RasaDep) -> list[PersonaLine]:
-    session = owned_session(db, session_id, user)
+    session = own_session(db, session_id, user)
     replies = dialogue.retry_pending(db, rasa, session)
     return [PersonaLine(speaker=t.speaker_name, text=t.text) for t in replies]
 
 
-@router.post("/{session_id}/end", summary="Terminer la session et obtenir le rapport")
+@router.post("/{session_id}/end", summary="Terminer la session (rapport en entraînement, accusé en examen)")
 def end(session_id: str, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
-    session = dialogue.end_session(db, owned_session(db, session_id, user))
+    session = dialogue.end_session(db, own_session(db, session_id, user))
+    if not feedback_visible(session, user):
+        return {"submitted": True, "message": "Votre session d'examen est remise. Le retour sera publié par le jury."}
     return session.report or {}
 
 
 @router.get("/{session_id}/report", summary="Rapport de score d'une session terminée")
 def report(session_id: str, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     session = visible_session(db, session_id, user)
+    dialogue.expire_if_due(db, session)
     if session.status != SessionStatus.ended or session.report is None:
         raise ApiError(409, "session_active", "La session n'est pas terminée : pas encore de rapport.")
+    if not feedback_visible(session, user):
+        raise ApiError(403, "feedback_not_released", "Le retour de cette session d'examen n'est pas encore publié.")
     return session.report
+
+
+@router.post("/{session_id}/jurors", status_code=204, summary="Assigner un juré à la session")
+def assign_juror(session_id: str, body: JurorAdd, db: SessionDep,
+                 user: User = Depends(require_roles(Role.admin, Role.trainer))) -> None:
+    session = visible_session(db, session_id, user)
+    juror = db.get(User, body.juror_id)
+    if juror is None or juror.role != Role.juror:
+        raise ApiError(404, "juror_not_found", "Juré introuvable.")
+    assert user.id is not None
+    if db.get(JurorAssignment, (session.id, body.juror_id)) is None:
+        db.add(JurorAssignment(session_id=session.id, juror_id=body.juror_id, assigned_by=user.id))
+        db.commit()
+
+
+@router.post("/{session_id}/release", response_model=RoleplaySessionPublic,
+             summary="Publier le retour d'une session d'examen au candidat")
+def release(session_id: str, db: SessionDep,
+            user: User = Depends(require_roles(Role.admin, Role.trainer, Role.juror))) -> RoleplaySession:
+    session = visible_session(db, session_id, user)
+    if session.status != SessionStatus.ended:
+        raise ApiError(409, "session_active", "La session n'est pas terminée.")
+    if session.feedback_released_at is None:
+        session.feedback_released_at = datetime.now(UTC)
+        db.add(session)
+        db.commit()
+        db.refresh(session)
+    return session

@@ -9,13 +9,15 @@ from __future__ import annotations
 import random
 import threading
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from api.errors import ApiError
-from api.models import RoleplaySession, SessionStatus, Turn, TurnStatus, User
+from api.models import RoleplaySession, SessionMode, SessionStatus, Turn, TurnStatus, User
 from api.models.base import utcnow
+from api.services.assignments import aware
 from api.services.rasa_client import RasaClient, RasaUnavailable
 from api.services.scoring import score_session
 from personas.engine import opening_lines
@@ -33,14 +35,16 @@ def turns_of(db: Session, session_id: str) -> list[Turn]:
     return list(db.exec(select(Turn).where(Turn.session_id == session_id).order_by(col(Turn.seq))))
 
 
-def start_session(db: Session, candidate: User, persona: Persona, seed: int | None = None) -> RoleplaySession:
+def start_session(db: Session, candidate: User, persona: Persona, seed: int | None = None, *,
+                  mode: str = SessionMode.practice, assignment_id: int | None = None,
+                  deadline_at: datetime | None = None) -> RoleplaySession:
     """Create a session pinned to this persona version, with the persona's opening lines if any."""
     assert candidate.id is not None
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
     session = RoleplaySession(
         persona_id=persona.id, persona_version=str(persona.version), persona_title=persona.title,
         bloc=int(persona.bloc), persona_snapshot=persona.model_dump(mode="json"),
-        seed=seed, candidate_id=candidate.id,
+        seed=seed, candidate_id=candidate.id, mode=mode, assignment_id=assignment_id, deadline_at=deadline_at,
     )
     db.add(session)
     db.flush()
@@ -108,12 +112,34 @@ def _forward(db: Session, rasa: RasaClient, session: RoleplaySession, candidate_
     db.add_all([candidate_turn, session, *stored])
     if state_message.get("ended"):
         session.outcome = state_message.get("outcome")
-        _close(db, session)
+        _close(db, session, "persona")
     db.commit()
     return stored
 
 
-def _require_active(session: RoleplaySession) -> None:
+def time_is_up(session: RoleplaySession, now: datetime | None = None) -> bool:
+    deadline = aware(session.deadline_at)
+    return deadline is not None and (now or datetime.now(UTC)) >= deadline
+
+
+def expire_if_due(db: Session, session: RoleplaySession) -> bool:
+    """End an active session whose time ran out (on any access: nothing runs in the background)."""
+    if session.status == SessionStatus.active and time_is_up(session):
+        with _session_locks[session.id]:
+            db.refresh(session)
+            if session.status == SessionStatus.active:
+                _close(db, session, "time_up")
+                db.commit()
+                db.refresh(session)
+        return True
+    return False
+
+
+def _require_active(db: Session, session: RoleplaySession) -> None:
+    if session.status == SessionStatus.active and time_is_up(session):
+        _close(db, session, "time_up")
+        db.commit()
+        raise ApiError(409, "time_up", "Le temps imparti est écoulé : la session est terminée et remise.")
     if session.status != SessionStatus.active:
         raise ApiError(409, "session_ended",
                        "Cette session est terminée : aucun nouveau message n'est accepté.")
@@ -130,7 +156,7 @@ def post_message(db: Session, rasa: RasaClient, session: RoleplaySession, text: 
                        f"Le message dépasse {max_chars} caractères ({len(cleaned)}). Raccourcissez-le.")
     with _session_locks[session.id]:
         db.refresh(session)
-        _require_active(session)
+        _require_active(db, session)
         turns = turns_of(db, session.id)
         candidate_turn = Turn(
             session_id=session.id, seq=(turns[-1].seq + 1) if turns else 0, speaker_role="candidate",
@@ -146,15 +172,16 @@ def retry_pending(db: Session, rasa: RasaClient, session: RoleplaySession) -> li
     """Send the last unanswered candidate turn again (after a Rasa outage)."""
     with _session_locks[session.id]:
         db.refresh(session)
-        _require_active(session)
+        _require_active(db, session)
         turns = turns_of(db, session.id)
         if not turns or turns[-1].speaker_role != "candidate" or turns[-1].status != TurnStatus.pending:
             raise ApiError(409, "nothing_to_retry", "Aucun message en attente de réponse.")
         return _forward(db, rasa, session, turns[-1])
 
 
-def _close(db: Session, session: RoleplaySession) -> None:
+def _close(db: Session, session: RoleplaySession, reason: str) -> None:
     session.status = SessionStatus.ended
+    session.ended_reason = reason
     session.ended_at = utcnow()
     session.report = score_session(session, turns_of(db, session.id))
     db.add(session)
@@ -165,7 +192,7 @@ def end_session(db: Session, session: RoleplaySession) -> RoleplaySession:
     with _session_locks[session.id]:
         db.refresh(session)
         if session.status == SessionStatus.active:
-            _close(db, session)
+            _close(db, session, "time_up" if time_is_up(session) else "candidate")
             db.commit()
             db.refresh(session)
     return session

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.models import RoleplaySession, Turn
+from scoring.errors import ScoringInputError
 from scoring.report import score_transcript
 from scoring.transcript import Transcript
 
@@ -28,8 +29,19 @@ def transcript_of(session: RoleplaySession, turns: list[Turn]) -> Transcript:
     })
 
 
+def empty_report(reason: str) -> dict[str, Any]:
+    """What a session without anything to score reports (ended before the candidate spoke)."""
+    return {"empty": True, "message": reason,
+            "conversation": {"questions": 0, "open_questions": 0, "closed_questions": 0}}
+
+
 def score_session(session: RoleplaySession, turns: list[Turn]) -> dict[str, Any]:
     """JSON-ready score report of a session."""
-    report = score_transcript(transcript_of(session, turns))
+    if not any(turn.speaker_role == "candidate" for turn in turns):
+        return empty_report("Aucun message du candidat : rien à évaluer.")
+    try:
+        report = score_transcript(transcript_of(session, turns))
+    except ScoringInputError as error:
+        return empty_report(str(error))
     data: dict[str, Any] = report.model_dump(mode="json")
     return data

@@ -69,11 +69,11 @@ class RedisStore:
 
     def count(self, key: str) -> int:
         value = self._redis.get(self._prefix + key)
-        return int(value) if value is not None else 0  # type: ignore[arg-type]
+        return int(value) if value is not None else 0
 
     def retry_after(self, key: str) -> int:
         ttl = self._redis.ttl(self._prefix + key)
-        return max(1, int(ttl))  # type: ignore[arg-type]
+        return max(1, int(ttl))
 
     def reset(self, key: str) -> None:
         self._redis.delete(self._prefix + key)

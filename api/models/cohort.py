@@ -1,0 +1,91 @@
+"""Cohorts of candidates, the scenarios assigned to them, and jurors assigned to sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+from api.models.base import utcnow
+
+
+class SessionMode(StrEnum):
+    """Practice: unlimited attempts, feedback at once. Exam: limited attempts, feedback once released.
+    Trial: a trainer trying a persona (never among candidates' results)."""
+
+    practice = "practice"
+    exam = "exam"
+    trial = "trial"
+
+
+class CohortBase(SQLModel):
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=2000)
+
+
+class CohortCreate(CohortBase):
+    pass
+
+
+class CohortUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class Cohort(CohortBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    trainer_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CohortPublic(CohortBase):
+    id: int
+    trainer_id: int
+    created_at: datetime
+
+
+class CohortMember(SQLModel, table=True):
+    __tablename__ = "cohort_member"
+
+    cohort_id: int = Field(foreign_key="cohort.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True, index=True)
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class AssignmentBase(SQLModel):
+    persona_id: str = Field(max_length=100)
+    mode: SessionMode = Field(default=SessionMode.practice, sa_type=String(20))
+    duration_minutes: int = Field(default=20, ge=5, le=180)
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    max_attempts: int | None = Field(default=None, ge=1, le=20)
+
+
+class AssignmentCreate(AssignmentBase):
+    cohort_id: int
+
+
+class Assignment(AssignmentBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True)
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AssignmentPublic(AssignmentBase):
+    id: int
+    cohort_id: int
+    created_at: datetime
+
+
+class JurorAssignment(SQLModel, table=True):
+    """A juror may see (and later mark) a session only when assigned to it."""
+
+    __tablename__ = "juror_assignment"
+
+    session_id: str = Field(foreign_key="roleplay_session.id", primary_key=True, max_length=32)
+    juror_id: int = Field(foreign_key="user.id", primary_key=True, index=True)
+    assigned_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
