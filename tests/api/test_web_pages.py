@@ -79,3 +79,33 @@ def test_brief_page_shows_the_brief(client: TestClient) -> None:
     assert page.status_code == 200
     assert "Votre rôle" in page.text and "Commencer la session" in page.text
     assert client.get("/personas/inconnu").status_code == 404
+
+
+def test_candidate_and_juror_cannot_reach_trainer_pages(client: TestClient) -> None:
+    for username in ("demo-candidat", "demo-jury"):
+        client.cookies.clear()
+        web_login(client, username)
+        assert client.get("/promotions").status_code == 404
+        assert client.get("/promotions/1").status_code == 404
+
+
+def test_trainer_imports_a_cohort_through_the_form(client: TestClient) -> None:
+    csrf = web_login(client, "demo-formateur")
+    created = client.post("/promotions", data={"name": "Promo Nantes", "csrf_token": csrf}, follow_redirects=False)
+    assert created.status_code == 303
+    cohort_url = created.headers["location"]
+    without_csrf = client.post(f"{cohort_url}/import",
+                               files={"file": ("c.csv", b"identifiant;nom\nsam.b;Sam B\n", "text/csv")})
+    assert without_csrf.status_code == 403
+    page = client.post(f"{cohort_url}/import", data={"csrf_token": csrf},
+                       files={"file": ("c.csv", b"identifiant;nom\nsam.b;Sam B\n<b>x</b>;Bad\n", "text/csv")})
+    assert page.status_code == 200
+    assert "1 créé(s), 1 refusé(s)" in page.text
+    assert "&lt;b&gt;x&lt;/b&gt;" in page.text and "<b>x</b>" not in page.text
+
+
+def test_display_settings_change_the_page(client: TestClient) -> None:
+    csrf = web_login(client)
+    saved = client.post("/compte/affichage", data={"csrf_token": csrf, "large_text": "1", "high_contrast": "1"})
+    assert saved.status_code == 200 and "enregistrés" in saved.text
+    assert 'class="large-text high-contrast ' in client.get("/tableau").text

@@ -59,3 +59,27 @@ def test_html_in_a_message_is_shown_as_text_and_never_runs(page: Any, live_stack
     assert XSS in page.locator(".turn.candidate .text").all_inner_texts()
     assert page.evaluate("window.__pwned === undefined")
     assert page.locator(".turn img").count() == 0
+
+
+def test_trainer_and_juror_see_html_as_text(page: Any, live_stack: Any) -> None:
+    from tests.browser.helpers import api_as, assign_to_demo_candidate
+    from tests.browser.helpers import log_in as log_in_as
+
+    base = live_stack.app_url
+    assignment = assign_to_demo_candidate(base, "practice")
+    candidate = api_as(base, "demo-candidat")
+    session = candidate.post("/api/sessions", json={"assignment_id": assignment["id"]}).json()
+    assert candidate.post(f"/api/sessions/{session['id']}/messages", json={"text": XSS}).status_code == 200
+    assert candidate.post(f"/api/sessions/{session['id']}/end").status_code == 200
+    trainer = api_as(base, "demo-formateur")
+    juror_id = api_as(base, "demo-jury").get("/api/auth/me").json()["id"]
+    assert trainer.post(f"/api/sessions/{session['id']}/jurors", json={"juror_id": juror_id}).status_code == 204
+
+    for username in ("demo-formateur", "demo-jury"):
+        page.context.clear_cookies()
+        log_in_as(page, base, username)
+        for path in (f"/sessions/{session['id']}", f"/sessions/{session['id']}/rapport"):
+            page.goto(base + path)
+            assert XSS in page.locator(".turn.candidate .text").all_inner_texts(), (username, path)
+            assert page.evaluate("window.__pwned === undefined"), (username, path)
+            assert page.locator(".turn img").count() == 0

@@ -1,6 +1,34 @@
 // Chat page: sends the candidate's message to the JSON API and appends the replies.
 // Text is always inserted with textContent, never as HTML.
 "use strict";
+(function timer() {
+  // Countdown to the server's deadline (accommodations included). The server refuses late
+  // messages anyway; at zero the page ends the session cleanly and shows what comes next.
+  const clock = document.getElementById("timer");
+  if (!clock) return;
+  const alertBox = document.getElementById("timer-alert");
+  const deadline = Date.parse(clock.dataset.deadline);
+  const announced = new Set();
+  function tick() {
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    const minutes = Math.floor(left / 60);
+    const seconds = String(left % 60).padStart(2, "0");
+    clock.textContent = minutes + " min " + seconds + " s";
+    for (const mark of [300, 60]) {
+      if (left <= mark && left > 0 && !announced.has(mark)) {
+        announced.add(mark);
+        alertBox.textContent = "Attention : il reste " + (mark / 60) + " minute" + (mark > 60 ? "s" : "") + ".";
+      }
+    }
+    if (left === 0) {
+      clearInterval(handle);
+      alertBox.textContent = "Temps écoulé : la session est terminée.";
+      document.dispatchEvent(new CustomEvent("session-time-up"));
+    }
+  }
+  const handle = setInterval(tick, 1000);
+  tick();
+})();
 (function () {
   const transcript = document.getElementById("transcript");
   const form = document.getElementById("composer");
@@ -121,6 +149,12 @@
     busy(false);
     if (result.ok) window.location.assign("/sessions/" + sessionId + "/rapport");
     else showError(errorMessage(result));
+  });
+  document.addEventListener("session-time-up", async function () {
+    input.disabled = true;
+    busy(true);
+    await call("/end");
+    window.location.assign("/sessions/" + sessionId + "/rapport");
   });
   if (transcript.querySelector(".turn.pending:last-child")) retryButton.hidden = false;
 })();
