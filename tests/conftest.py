@@ -65,11 +65,34 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+@pytest.fixture(scope="session")
+def migrated_postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated once, copied by each test (CREATE DATABASE … TEMPLATE)."""
+    from api.db import make_engine, upgrade
+
+    with postgres_database() as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url.rsplit("/", 1)[1]
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    """Every API test runs on SQLite and on a real PostgreSQL."""
+    """Every API test runs on SQLite and on a real PostgreSQL (a copy of the migrated template)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'app.db'}"
+    else:
+        template = request.getfixturevalue("migrated_postgres_template")
+        with postgres_database(template=template) as url:
+            yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """An empty database, for the migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
     else:
         with postgres_database() as url:
             yield url

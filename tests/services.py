@@ -40,8 +40,8 @@ def tcp_open(host: str, port: int, timeout: float = 1.0) -> bool:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for this test run, dropped afterwards."""
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database, empty or copied from `template`, dropped afterwards."""
     import psycopg
 
     if not tcp_open("127.0.0.1", 5432):
@@ -53,7 +53,7 @@ def postgres_database() -> Iterator[str]:
         missing(f"connexion PostgreSQL impossible ({POSTGRES_ADMIN_URL}) : {error}")
         raise
     with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     try:
         yield f"{base}/{name}"

@@ -16,14 +16,16 @@ def test_health_is_200_when_every_part_is_up(client: TestClient) -> None:
     assert {"database", "rasa", "action_server"} <= set(body)
 
 
-def test_migrations_build_the_schema_the_models_describe(database_url: str) -> None:
+def test_migrations_build_the_schema_the_models_describe(empty_database_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
     import api.models  # noqa: F401
 
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
+    with engine.connect() as connection:
+        assert inspect(connection).get_table_names() == []
     upgrade(engine)
     upgrade(engine)  # idempotent
     with engine.connect() as connection:

@@ -1,0 +1,90 @@
+"""Pure glue between a Rasa ``latest_message`` and the persona engine (no rasa_sdk import).
+
+Kept apart from the Action class so it can be tested with plain dicts and so the class stays a
+three-line adapter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from personas.engine import CandidateTurn, TurnSignals, play_turn
+from personas.errors import PersonaError
+from personas.loader import parse_persona
+
+SignalsFn = Callable[[str, list[dict[str, Any]]], TurnSignals | None]
+
+MISSING_SESSION_FR = (
+    "Les données de la session de jeu de rôle sont manquantes ou illisibles : je ne peux pas répondre. "
+    "Rechargez la page ou relancez la session depuis votre tableau de bord."
+)
+ENGINE_FAILURE_FR = (
+    "Un incident technique empêche le personnage de répondre à ce message. "
+    "Reformulez ou renvoyez votre message ; la séance n'est pas perdue."
+)
+SYSTEM_SPEAKER = {"speaker_id": "systeme", "speaker": "Système"}
+logger = logging.getLogger(__name__)
+
+
+def _nlu(message: dict[str, Any]) -> dict[str, Any]:
+    intent = message.get("intent") or {}
+    name = intent.get("name") if isinstance(intent, dict) else None
+    confidence = intent.get("confidence") if isinstance(intent, dict) else None
+    return {
+        "intent": name if isinstance(name, str) and name else "nlu_fallback",
+        "confidence": float(confidence) if isinstance(confidence, int | float) else 0.0,
+    }
+
+
+def _missing(nlu: dict[str, Any], state: Any, detail: str, text: str = MISSING_SESSION_FR) -> list[dict[str, Any]]:
+    """One French system line and an unchanged, not-ended state: the API keeps the session alive."""
+    return [
+        {"kind": "line", **SYSTEM_SPEAKER, "text": text},
+        {
+            "kind": "state",
+            "state": state if isinstance(state, dict) else {},
+            "ended": False,
+            "outcome": None,
+            "nlu": nlu,
+            "error": detail,
+        },
+    ]
+
+
+def reply_messages(message: dict[str, Any], roleplay: Any, signals_fn: SignalsFn | None = None) -> list[dict[str, Any]]:
+    """The custom JSON messages (lines, then one state) answering the candidate message."""
+    nlu = _nlu(message)
+    if not isinstance(roleplay, dict) or not isinstance(roleplay.get("persona"), dict):
+        return _missing(nlu, None, "metadata.roleplay.persona absent")
+    state = roleplay.get("state")
+    seed = roleplay.get("seed")
+    history = roleplay.get("history")
+    if state is not None and not isinstance(state, dict):
+        return _missing(nlu, None, "metadata.roleplay.state invalide")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        return _missing(nlu, state, "metadata.roleplay.seed invalide")
+    try:
+        persona = parse_persona(roleplay["persona"], "metadata.roleplay.persona")
+    except PersonaError as exc:
+        return _missing(nlu, state, str(exc))
+    text = message.get("text") if isinstance(message.get("text"), str) else ""
+    history_list = history if isinstance(history, list) else []
+    analysis = signals_fn(text, history_list) if signals_fn is not None and text else None
+    entities = [e for e in message.get("entities") or [] if isinstance(e, dict)]
+    turn = CandidateTurn(
+        text=text, intent=nlu["intent"], confidence=nlu["confidence"], entities=entities, analysis=analysis
+    )
+    try:
+        result = play_turn(persona, state, turn, seed)
+    except ValueError as exc:  # pydantic ValidationError on a corrupted state
+        return _missing(nlu, state, f"état illisible : {exc.__class__.__name__}")
+    except Exception as exc:  # an engine bug must not take the action server down with the session
+        logger.exception("play_turn a échoué")
+        return _missing(nlu, state, f"erreur du moteur : {exc.__class__.__name__}", ENGINE_FAILURE_FR)
+    messages: list[dict[str, Any]] = [{"kind": "line", **line.model_dump()} for line in result.lines]
+    messages.append(
+        {"kind": "state", "state": result.state, "ended": result.ended, "outcome": result.outcome, "nlu": nlu}
+    )
+    return messages

@@ -1,0 +1,1 @@
+"""Scripted role-play personas: YAML library, schema, loader and the deterministic engine."""

@@ -1,0 +1,124 @@
+"""Entry points of the engine: ``opening_lines`` and ``play_turn`` (see docs/contracts.md).
+
+Pure and deterministic: no I/O, no global random; every choice comes from
+``random.Random(f"{seed}:{turn}:…")`` so a session replays identically.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from personas.engine.context import TurnContext
+from personas.engine.mediation import aggression, check_walkout, play_mediation_turn
+from personas.engine.models import CandidateTurn, EngineState, Line, MemberState, TurnResult
+from personas.engine.reading import read_turn
+from personas.engine.sales import play_sales_turn
+from personas.engine.voice import Voice
+from personas.schema import Persona
+
+AGGRESSION_TENSION = 0.35
+AGGRESSION_TRUST = -0.15
+MONOLOGUE_TENSION = 0.08
+HARSH_TRUST = -0.03
+HARSH_TENSION = 0.08
+
+
+def initial_state(persona: Persona) -> EngineState:
+    """The state before the first candidate turn."""
+    members = {}
+    if persona.team is not None:
+        members = {m.speaker: MemberState(tension=m.initial_tension) for m in persona.team.members}
+    tension = max([persona.personality.initial_tension, *(m.tension for m in members.values())])
+    return EngineState(
+        persona_id=persona.id,
+        persona_version=persona.version,
+        trust=persona.personality.initial_trust,
+        tension=tension,
+        members=members,
+    )
+
+
+def load_state(persona: Persona, state: dict[str, Any] | None) -> EngineState:
+    if not state:
+        return initial_state(persona)
+    loaded = EngineState.model_validate(state)
+    if loaded.persona_id != persona.id:
+        raise ValueError(f"state of persona {loaded.persona_id!r} given to persona {persona.id!r}")
+    return loaded
+
+
+def opening_lines(persona: Persona, seed: int) -> list[Line]:
+    """What the persona says when the session opens (empty if it has no ``opening`` lines)."""
+    state = initial_state(persona)
+    voice = Voice(persona, state, seed)
+    for speaker in persona.speakers:
+        if voice.has("opening", speaker.id):
+            voice.say("opening", speaker.id)
+    return voice.lines
+
+
+def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTurn, seed: int) -> TurnResult:
+    """Play the persona's answer to one candidate turn and return the new state."""
+    st = load_state(persona, state)
+    if st.ended:
+        return TurnResult(lines=[], state=st.model_dump(mode="json"), ended=True, outcome=st.outcome)
+    st.turn += 1
+    ctx = TurnContext(persona=persona, state=st, reading=read_turn(turn), voice=Voice(persona, st, seed))
+    _play(ctx)
+    if not st.ended:
+        _patience(ctx)
+    if not st.ended and st.turn >= persona.personality.max_turns:
+        ctx.voice.say("timeout")
+        ctx.end("no_agreement" if persona.bloc == 5 else "no_deal")
+    return TurnResult(lines=ctx.voice.lines, state=st.model_dump(mode="json"), ended=st.ended, outcome=st.outcome)
+
+
+def _play(ctx: TurnContext) -> None:
+    r, p = ctx.reading, ctx.persona
+    if r.low_confidence:
+        ctx.event("clarify")
+        speaker = p.speakers[ctx.state.turn % len(p.speakers)].id
+        ctx.voice.say("clarify", speaker)
+        return
+    if r.aggressive:
+        ctx.event("aggressive")
+        ctx.adjust(trust=AGGRESSION_TRUST, tension=AGGRESSION_TENSION)
+        if p.bloc == 5:
+            aggression(ctx)
+            return
+        if ctx.state.tension >= p.personality.walkout_tension:
+            ctx.voice.say("walk_out")
+            ctx.end("walk_out")
+        else:
+            ctx.voice.say("tension_rise")
+        return
+    if r.harsh:
+        # Tone flagged harsh by the analysis only: it costs, but the turn is still answered.
+        ctx.event("harsh_tone")
+        ctx.adjust(trust=HARSH_TRUST, tension=HARSH_TENSION)
+        for member in ctx.state.members.values():
+            member.tension = min(1.0, round(member.tension + HARSH_TENSION, 4))
+    if p.bloc == 5:
+        play_mediation_turn(ctx)
+        check_walkout(ctx)
+    else:
+        play_sales_turn(ctx)
+
+
+def _patience(ctx: TurnContext) -> None:
+    """Long monologues without a question wear the persona's patience."""
+    r, p = ctx.reading, ctx.persona
+    if r.words <= p.personality.monologue_words or r.is_question:
+        ctx.state.monologues = 0
+        return
+    ctx.state.monologues += 1
+    ctx.event("monologue")
+    if ctx.state.monologues > p.personality.monologue_patience:
+        ctx.adjust(trust=-0.05, tension=MONOLOGUE_TENSION)
+        speaker = None
+        if ctx.state.members:
+            speaker = max(ctx.state.members, key=lambda s: ctx.state.members[s].tension)
+        ctx.voice.say("impatient", speaker)
+        if ctx.state.tension >= p.personality.walkout_tension:
+            ctx.voice.say("walk_out", speaker)
+            ctx.end("walk_out")

@@ -1,0 +1,159 @@
+"""Hidden needs and objections: what an open question reveals, what raises and resolves objections."""
+
+from __future__ import annotations
+
+from personas.engine.context import TurnContext
+from personas.engine.reading import mentions
+from personas.schema import HiddenNeed, Objection
+
+OPEN_QUESTION_TRUST = 0.07
+SEMI_OPEN_TRUST = 0.04
+REVEAL_TRUST = 0.03
+
+
+def matching_need(ctx: TurnContext, speaker: str | None = None, revealed: bool = False) -> HiddenNeed | None:
+    """The need the question aims at: topic intent and keyword first, then keyword, then intent."""
+    r = ctx.reading
+    pool = [
+        n
+        for n in ctx.persona.needs
+        if (n.id in ctx.state.revealed_needs) == revealed and (speaker is None or n.speaker in (None, speaker))
+    ]
+    scored: list[tuple[int, int, HiddenNeed]] = []
+    for order, need in enumerate(pool):
+        by_topic = r.intent in need.topics
+        by_word = bool(need.keywords) and mentions(r.folded, need.keywords)
+        if by_topic or by_word:
+            scored.append((-(2 * by_word + by_topic), order, need))
+    return min(scored, key=lambda t: (t[0], t[1]))[2] if scored else None
+
+
+def answer_open_question(ctx: TurnContext, speaker: str | None = None) -> bool:
+    """Open question: builds trust; reveals the targeted need if trust is high enough.
+
+    Returns True when something was said.
+    """
+    ctx.state.open_questions += 1
+    ctx.state.closed_streak = 0
+    gain = SEMI_OPEN_TRUST if ctx.reading.semi_open else OPEN_QUESTION_TRUST
+    ctx.adjust(trust=gain, tension=-0.02)
+    need = matching_need(ctx, speaker)
+    if need is not None:
+        if ctx.state.trust >= need.min_trust:
+            reveal_need(ctx, need)
+        else:
+            ctx.event(f"need_guarded:{need.id}")
+            ctx.voice.say("guarded", need.speaker or speaker)
+        return True
+    if matching_need(ctx, speaker, revealed=True) is not None:
+        ctx.voice.say("nothing_new", speaker)
+        return True
+    ctx.voice.say("open_generic", speaker)
+    return True
+
+
+def reveal_need(ctx: TurnContext, need: HiddenNeed) -> None:
+    ctx.state.revealed_needs.append(need.id)
+    ctx.adjust(trust=REVEAL_TRUST)
+    ctx.event(f"need_revealed:{need.id}")
+    ctx.voice.say_from(f"need:{need.id}", need.reveal, need.speaker)
+
+
+def answer_closed_question(ctx: TurnContext, speaker: str | None = None) -> None:
+    """Closed questions get short answers; a string of them feels like an interrogation."""
+    ctx.state.closed_questions += 1
+    ctx.state.closed_streak += 1
+    if ctx.state.closed_streak >= ctx.persona.personality.closed_streak_limit:
+        ctx.adjust(trust=-0.05, tension=0.06)
+        ctx.event("closed_interrogation")
+        ctx.voice.say("closed_interrogation", speaker)
+    else:
+        ctx.voice.say("closed_short", speaker)
+
+
+def accurate_reformulation(ctx: TurnContext, speaker: str | None = None) -> bool:
+    """A reformulation is accurate when it echoes a revealed need (its keywords) or a grievance.
+
+    The scoring label ``is_reformulation`` alone only says the candidate echoed the last words;
+    echoing a need the persona actually expressed is what makes the persona feel understood.
+    """
+    r = ctx.reading
+    for need in ctx.persona.needs:
+        mine = need.id in ctx.state.revealed_needs and (speaker is None or need.speaker in (None, speaker))
+        if mine and (mentions(r.folded, need.keywords) or mentions(r.folded, [need.label])):
+            return True
+    return False
+
+
+def raise_objection(ctx: TurnContext, trigger: str) -> Objection | None:
+    """Raise the first not-yet-raised objection with this trigger (and say it)."""
+    for obj in ctx.persona.objections:
+        if obj.trigger == trigger and obj.id not in ctx.state.raised_objections:
+            if trigger == "keyword" and not mentions(ctx.reading.folded, obj.keywords):
+                continue
+            ctx.state.raised_objections.append(obj.id)
+            ctx.state.open_objections.append(obj.id)
+            ctx.adjust(trust=-0.03)
+            ctx.event(f"objection_raised:{obj.id}")
+            ctx.voice.say_from(f"objection:{obj.id}", obj.lines, obj.speaker)
+            return obj
+    return None
+
+
+def objection(ctx: TurnContext, objection_id: str) -> Objection:
+    return next(o for o in ctx.persona.objections if o.id == objection_id)
+
+
+# An argument may reach the NLU as an offer or a plain statement; if it carries the expected
+# resolution words, the persona hears the answer to its objection all the same.
+ARGUMENT_INTENTS = frozenset({"handle_objection", "present_offer", "assertive_statement", "propose_solution"})
+
+
+def _answers(ctx: TurnContext, obj: Objection) -> bool:
+    r = ctx.reading
+    argued = (
+        r.intent in ARGUMENT_INTENTS
+        and "handle_objection" in obj.resolved_by
+        and bool(obj.resolution_keywords)
+        and mentions(r.folded, obj.resolution_keywords)
+    )
+    return (
+        argued
+        or r.intent in obj.resolved_by
+        or (r.reformulation and "reformulate" in obj.resolved_by)
+        or (r.open_question and any(i in obj.resolved_by for i in ("ask_situation", "ask_needs", "ask_pain_points")))
+    )
+
+
+def needs_echoed(ctx: TurnContext, speaker: str | None = None) -> int:
+    """How many revealed needs the candidate's words echo (a summary echoes several)."""
+    folded = ctx.reading.folded
+    return sum(
+        1
+        for need in ctx.persona.needs
+        if need.id in ctx.state.revealed_needs
+        and (speaker is None or need.speaker in (None, speaker))
+        and (mentions(folded, need.keywords) or mentions(folded, [need.label]))
+    )
+
+
+def handle_objections(ctx: TurnContext) -> bool:
+    """Try to resolve the most recent open objection this turn addresses. True if it spoke."""
+    for obj_id in reversed(ctx.state.open_objections):
+        obj = objection(ctx, obj_id)
+        if not _answers(ctx, obj):
+            continue
+        needs_ok = all(n in ctx.state.revealed_needs for n in obj.requires_needs)
+        words_ok = not obj.resolution_keywords or mentions(ctx.reading.folded, obj.resolution_keywords)
+        if needs_ok and words_ok:
+            ctx.state.open_objections.remove(obj_id)
+            ctx.state.resolved_objections.append(obj_id)
+            ctx.adjust(trust=0.06, tension=-0.05)
+            ctx.event(f"objection_resolved:{obj_id}")
+            ctx.voice.say_from(f"objection_ok:{obj_id}", obj.resolved_lines, obj.speaker)
+            return True
+        if ctx.reading.intent == "handle_objection":
+            ctx.event(f"objection_unresolved:{obj_id}")
+            ctx.voice.say_from(f"objection_ko:{obj_id}", obj.unresolved_lines, obj.speaker)
+            return True
+    return False

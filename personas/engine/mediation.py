@@ -1,0 +1,328 @@
+"""Bloc 5: the candidate mediates between two team members; the engine plays both.
+
+Each member has their own tension. Being heard (invited to speak, accurately reformulated, met
+with empathy) lowers it; being blamed, hearing one's triggers or an aggressive mediator raises it.
+A tense member interrupts the other. The agreement needs both members' interests on the table, a
+solution that addresses each, and a closing summary.
+"""
+
+from __future__ import annotations
+
+from personas.engine.context import TurnContext, clamp
+from personas.engine.discovery import answer_closed_question, matching_need, reveal_need
+from personas.engine.reading import mentions
+from personas.intents import CLOSING_INTENTS
+from personas.schema import TeamMember
+
+INTERRUPT_TENSION = 0.55
+INTERRUPT_TENSION_WITH_RULES = 0.75
+SOLUTION_MAX_TENSION = 0.6
+SIDE_TAKEN_TENSION = 0.2
+TRIGGER_TENSION = 0.15
+_BLAME = ["tort", "faute", "responsable de", "tu exageres", "vous exagerez", "inadmissible", "arrete", "arretez"]
+
+
+def _members(ctx: TurnContext) -> list[TeamMember]:
+    return ctx.persona.team.members if ctx.persona.team else []
+
+
+def _other(ctx: TurnContext, member: TeamMember) -> TeamMember:
+    return next(m for m in _members(ctx) if m.speaker != member.speaker)
+
+
+def _tense(ctx: TurnContext, member: TeamMember, delta: float) -> None:
+    ms = ctx.state.members[member.speaker]
+    ms.tension = clamp(ms.tension + delta)
+    ctx.state.tension = max(m.tension for m in ctx.state.members.values())
+
+
+def _first_name(ctx: TurnContext, member: TeamMember) -> str:
+    return ctx.persona.speaker(member.speaker).name.split()[0]
+
+
+def addressed(ctx: TurnContext) -> TeamMember | None:
+    """The member named in the turn (first name), if exactly one is named."""
+    named = [m for m in _members(ctx) if mentions(ctx.reading.folded, [_first_name(ctx, m)])]
+    return named[0] if len(named) == 1 else None
+
+
+def target(ctx: TurnContext) -> TeamMember:
+    """Who answers: the named member, else the one who has been heard least (ties: the tenser)."""
+    named = addressed(ctx)
+    if named is not None:
+        return named
+    return min(
+        _members(ctx),
+        key=lambda m: (
+            len(ctx.state.members[m.speaker].grievances_voiced),
+            ctx.state.members[m.speaker].turns_spoken,
+            -ctx.state.members[m.speaker].tension,
+        ),
+    )
+
+
+def _spoke(ctx: TurnContext, member: TeamMember) -> None:
+    ctx.state.members[member.speaker].turns_spoken += 1
+
+
+def _maybe_interrupt(ctx: TurnContext, speaker: TeamMember) -> None:
+    other = _other(ctx, speaker)
+    limit = INTERRUPT_TENSION_WITH_RULES if ctx.state.ground_rules else INTERRUPT_TENSION
+    if ctx.state.members[other.speaker].tension >= limit:
+        _tense(ctx, speaker, 0.04)
+        ctx.event(f"interrupt:{other.speaker}")
+        ctx.voice.say("interrupt", other.speaker, autre=_first_name(ctx, speaker))
+
+
+def _voice_grievance(ctx: TurnContext, member: TeamMember) -> bool:
+    ms = ctx.state.members[member.speaker]
+    pending = [g for g in member.grievances if g.id not in ms.grievances_voiced]
+    if not pending:
+        return False
+    grievance = pending[0]
+    ms.grievances_voiced.append(grievance.id)
+    _tense(ctx, member, -0.05)
+    ctx.event(f"grievance:{member.speaker}:{grievance.id}")
+    ctx.voice.say_from(f"grievance:{grievance.id}", grievance.lines, member.speaker)
+    _spoke(ctx, member)
+    _maybe_interrupt(ctx, member)
+    return True
+
+
+def _open(ctx: TurnContext, member: TeamMember) -> None:
+    """Invitation or open question: grievances first, then (with trust) the underlying interest."""
+    ctx.state.open_questions += ctx.reading.open_question
+    ctx.state.closed_streak = 0
+    ctx.adjust(trust=0.06)
+    ms = ctx.state.members[member.speaker]
+    if not ms.grievances_voiced and _voice_grievance(ctx, member):
+        return
+    need = matching_need(ctx, member.speaker)
+    if need is None and ctx.reading.intent in {"ask_needs", "ask_pain_points", "invite_to_speak", "ask_situation"}:
+        need = next(
+            (n for n in ctx.persona.needs if n.speaker == member.speaker and n.id not in ctx.state.revealed_needs), None
+        )
+    if need is not None:
+        if ctx.state.trust >= need.min_trust and ms.tension < 0.8:
+            reveal_need(ctx, need)
+            _tense(ctx, member, -0.05)
+            _spoke(ctx, member)
+            return
+        ctx.event(f"need_guarded:{need.id}")
+        ctx.voice.say("guarded", member.speaker)
+        _spoke(ctx, member)
+        return
+    if not _voice_grievance(ctx, member):
+        ctx.voice.say("nothing_new", member.speaker)
+        _spoke(ctx, member)
+
+
+def _reformulation_target(ctx: TurnContext) -> TeamMember | None:
+    best: TeamMember | None = addressed(ctx)
+    for member in _members(ctx):
+        ms = ctx.state.members[member.speaker]
+        words = [k for g in member.grievances if g.id in ms.grievances_voiced for k in g.keywords]
+        words += [
+            k
+            for n in ctx.persona.needs
+            if n.speaker == member.speaker and n.id in ctx.state.revealed_needs
+            for k in n.keywords
+        ]
+        if words and mentions(ctx.reading.folded, words) and (best is None or best.speaker == member.speaker):
+            return member
+    return None
+
+
+def _triggers(ctx: TurnContext) -> bool:
+    """Blame aimed at a named member, or a member's pet hates: they react (one line each)."""
+    hit: set[str] = set()
+    named = addressed(ctx)
+    if named is not None and mentions(ctx.reading.folded, _BLAME):
+        _tense(ctx, named, SIDE_TAKEN_TENSION)
+        ctx.adjust(trust=-0.08)
+        ctx.event(f"side_taken:{named.speaker}")
+        ctx.voice.say("side_taken", named.speaker, autre=_first_name(ctx, _other(ctx, named)))
+        hit.add(named.speaker)
+    for member in _members(ctx):
+        if mentions(ctx.reading.folded, member.triggers):
+            _tense(ctx, member, TRIGGER_TENSION)
+            ctx.event(f"trigger:{member.speaker}")
+            if member.speaker not in hit:
+                ctx.voice.say("tension_rise", member.speaker)
+            hit.add(member.speaker)
+    return bool(hit)
+
+
+def _calm(ctx: TurnContext, member: TeamMember, base: float) -> None:
+    bonus = 0.08 if ctx.reading.intent in member.calmed_by else 0.0
+    _tense(ctx, member, -(base + bonus))
+
+
+def play_mediation_turn(ctx: TurnContext) -> None:
+    """Dispatch one mediator turn."""
+    r, st = ctx.reading, ctx.state
+    intent = r.intent
+    if r.aggressive:
+        return  # handled by the core (tension on everyone, walk-out check)
+    if _triggers(ctx):
+        return
+    if intent == "goodbye":
+        ctx.voice.say("goodbye")
+        ctx.end("no_agreement")
+        return
+    if intent in {"greet", "introduce_self"} and not st.greeted:
+        st.greeted = True
+        ctx.adjust(trust=0.04)
+        for member in _members(ctx):
+            ctx.voice.say("greeting", member.speaker)
+        return
+    if intent == "set_ground_rules":
+        if st.ground_rules:
+            ctx.voice.say("nothing_new")
+            return
+        st.ground_rules = True
+        ctx.adjust(trust=0.08)
+        ctx.event("ground_rules")
+        for member in _members(ctx):
+            _calm(ctx, member, 0.1)
+            ctx.voice.say("ground_rules_ack", member.speaker)
+        return
+    if intent in CLOSING_INTENTS or (r.asks_agreement and st.solution_agreed):
+        close(ctx)
+        return
+    if intent == "summarize" or (r.summary and not r.open_question):
+        st.summary_turn = st.turn
+        ok = st.solution_agreed or ctx.essential_revealed() >= ctx.persona.end_conditions.min_needs_revealed
+        ctx.event("summary_ok" if ok else "summary_thin")
+        ctx.voice.say("reformulation_ok" if ok else "reformulation_off", _members(ctx)[0].speaker)
+        return
+    if intent in {"propose_solution", "present_offer"}:  # no offer to present in a mediation
+        propose_solution(ctx)
+        return
+    if intent == "reframe":
+        reframe(ctx)
+        return
+    if r.reformulation and st.solution_agreed and all(mentions(r.folded, m.solution_keywords) for m in _members(ctx)):
+        st.summary_turn = st.turn  # restating the agreed solution for both sides is the summary
+        ctx.event("summary_ok")
+        ctx.voice.say("reformulation_ok", _members(ctx)[0].speaker)
+        return
+    if r.reformulation:
+        echoed = _reformulation_target(ctx)
+        if echoed is None:
+            ctx.event("reformulation_off")
+            ctx.voice.say("reformulation_off", target(ctx).speaker)
+            return
+        st.reformulations += 1
+        ctx.adjust(trust=0.08)
+        _calm(ctx, echoed, 0.12)
+        ctx.event(f"reformulation_ok:{echoed.speaker}")
+        ctx.voice.say("reformulation_ok", echoed.speaker)
+        return
+    if intent == "express_empathy":
+        member = addressed(ctx) or max(_members(ctx), key=lambda m: st.members[m.speaker].tension)
+        ctx.adjust(trust=0.04)
+        _calm(ctx, member, 0.08)
+        ctx.voice.say("empathy_ack", member.speaker)
+        return
+    if intent == "apologize":
+        for member in _members(ctx):
+            _tense(ctx, member, -0.05)
+        ctx.voice.say("apology_ack")
+        return
+    if r.open_question or intent == "invite_to_speak":
+        _open(ctx, target(ctx))
+        return
+    if r.closed_question:
+        answer_closed_question(ctx, target(ctx).speaker)
+        return
+    if intent == "small_talk":
+        st.small_talk += 1
+        ok = st.small_talk <= ctx.persona.personality.small_talk_patience
+        ctx.voice.say("small_talk" if ok else "small_talk_too_much", target(ctx).speaker)
+        return
+    if intent == "out_of_scope":
+        ctx.voice.say("out_of_scope", target(ctx).speaker)
+        return
+    ctx.voice.say("assertive_ack", target(ctx).speaker)
+
+
+def _interests_on_table(ctx: TurnContext, member: TeamMember) -> bool:
+    return any(i in ctx.state.revealed_needs for i in member.interests)
+
+
+def reframe(ctx: TurnContext) -> None:
+    if all(_interests_on_table(ctx, m) for m in _members(ctx)):
+        ctx.state.reframed = True
+        ctx.adjust(trust=0.06)
+        for member in _members(ctx):
+            _calm(ctx, member, 0.1)
+        ctx.event("reframe_ok")
+        ctx.voice.say("reframe_ok")
+    else:
+        ctx.adjust(trust=-0.03)
+        ctx.event("reframe_early")
+        ctx.voice.say("reframe_early")
+
+
+def propose_solution(ctx: TurnContext) -> None:
+    """Each member accepts if their interest is known, they are calm enough and it is addressed."""
+    ctx.advance("argumentation")
+    accepted = 0
+    for member in _members(ctx):
+        ms = ctx.state.members[member.speaker]
+        ok = (
+            _interests_on_table(ctx, member)
+            and ms.tension < SOLUTION_MAX_TENSION
+            and mentions(ctx.reading.folded, member.solution_keywords)
+        )
+        ms.solution_accepted = ms.solution_accepted or ok
+        accepted += ms.solution_accepted
+        ctx.event(f"solution_{'accepted' if ok else 'rejected'}:{member.speaker}")
+        ctx.voice.say("solution_accepted" if ok else "solution_rejected", member.speaker)
+    ctx.state.solution_agreed = accepted == len(_members(ctx))
+    if ctx.state.solution_agreed:
+        ctx.advance("conclusion")
+
+
+def close(ctx: TurnContext) -> None:
+    st, ec = ctx.state, ctx.persona.end_conditions
+    st.closing_attempts += 1
+    ctx.advance("conclusion")
+    if not st.solution_agreed or ctx.essential_revealed() < ec.min_needs_revealed:
+        ctx.event("closing_premature")
+        ctx.voice.say("closing_premature", target(ctx).speaker)
+    elif ec.require_summary and not ctx.summary_recent():
+        ctx.event("closing_without_summary")
+        ctx.voice.say("closing_without_summary", _members(ctx)[0].speaker)
+    else:
+        for member in _members(ctx):
+            ctx.voice.say("success", member.speaker)
+        ctx.end("agreement")
+        return
+    if st.closing_attempts >= ec.max_closing_attempts:
+        ctx.voice.say("no_deal")
+        ctx.end("no_agreement")
+
+
+def aggression(ctx: TurnContext) -> None:
+    """An aggressive mediator hurts the named member most, both members anyway."""
+    named = addressed(ctx)
+    for member in _members(ctx):
+        _tense(ctx, member, 0.3 if named is None or named.speaker == member.speaker else 0.15)
+    worst = max(_members(ctx), key=lambda m: ctx.state.members[m.speaker].tension)
+    walkout = ctx.persona.personality.walkout_tension
+    if ctx.state.members[worst.speaker].tension >= walkout:
+        ctx.voice.say("walk_out", worst.speaker)
+        ctx.end("walk_out")
+    else:
+        ctx.voice.say("tension_rise", worst.speaker)
+
+
+def check_walkout(ctx: TurnContext) -> None:
+    """After triggers or blame, a member past the limit leaves."""
+    walkout = ctx.persona.personality.walkout_tension
+    for member in _members(ctx):
+        if ctx.state.members[member.speaker].tension >= walkout and not ctx.state.ended:
+            ctx.voice.say("walk_out", member.speaker)
+            ctx.end("walk_out")

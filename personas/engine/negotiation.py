@@ -1,0 +1,144 @@
+"""Bloc 4 price negotiation from the buyer's side, with hidden thresholds.
+
+Rules (why they exist in a trainer):
+- the buyer moves only when the seller's concession comes with a counterpart (« si vous vous
+  engagez sur trois ans… »): a free concession is pocketed and answered with more pressure;
+- each move follows ``concession_pattern`` (shrinking steps), always below ``walk_away``, which is
+  never said: counter-offers are rounded down and the pattern sums to less than 1;
+- an offer at or below the buyer's current position, or at or below the target, is accepted;
+- after ``patience_rounds`` price rounds the buyer either accepts a last offer inside the zone
+  (with the minimum counterparts) or breaks off.
+"""
+
+from __future__ import annotations
+
+import math
+
+from personas.engine.context import TurnContext
+from personas.engine.discovery import raise_objection
+from personas.engine.models import NegotiationState
+from personas.engine.reading import mentions
+from personas.engine.voice import format_price
+from personas.schema import Counterpart, Negotiation
+
+
+def position(n: Negotiation, step: int) -> float:
+    """The buyer's ceiling after ``step`` moves: rounded down, strictly below ``walk_away``."""
+    share = sum(n.concession_pattern[:step])
+    raw = n.opening + (n.walk_away - n.opening) * share
+    value = math.floor(raw / n.rounding) * n.rounding
+    while value >= n.walk_away:
+        value -= n.rounding
+    return max(value, n.opening) if step else n.opening
+
+
+def price_text(n: Negotiation, value: float) -> str:
+    """The price as said aloud; the walk-away figure is never pronounced, even when echoed."""
+    if abs(value - n.walk_away) < 0.5:
+        return "votre proposition"
+    return format_price(value, n.unit_label)
+
+
+def named_counterpart(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> Counterpart | None:
+    for cp in n.can_give:
+        if cp.id not in st.counterparts_obtained and mentions(ctx.reading.folded, cp.keywords):
+            return cp
+    return None
+
+
+def _demand(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> None:
+    pending = [w for w in n.wants_in_exchange if w.id not in st.demands_made]
+    want = pending[0] if pending else n.wants_in_exchange[len(st.demands_made) % len(n.wants_in_exchange)]
+    if want.id not in st.demands_made:
+        st.demands_made.append(want.id)
+    ctx.event(f"demand:{want.id}")
+    ctx.voice.say("demand", demande=want.label)
+
+
+def _accept(ctx: TurnContext, n: Negotiation, st: NegotiationState, amount: float) -> None:
+    st.agreed_price = amount
+    ctx.advance("conclusion")
+    ctx.event("price_agreed")
+    ctx.voice.say("price_accept", prix=price_text(n, amount))
+
+
+def _counter(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> None:
+    offer = position(n, st.step)
+    st.persona_offer = offer
+    st.persona_offers.append(offer)
+    ctx.voice.say("counter_offer", prix=price_text(n, offer))
+
+
+def negotiate(ctx: TurnContext, n: Negotiation) -> None:
+    """One negotiation turn (propose_price, concede or ask_counterpart)."""
+    st = ctx.state.negotiation or NegotiationState()
+    ctx.state.negotiation = st
+    r = ctx.reading
+    if st.agreed_price is not None:
+        ctx.voice.say("nothing_new")
+        return
+    early = ctx.essential_revealed() < n.needs_before_price and not st.candidate_offers
+    if early and r.price is not None and raise_objection(ctx, "price_before_discovery") is not None:
+        st.candidate_offers.append(r.price)
+        return
+    ctx.advance("negociation")
+    counterpart = named_counterpart(ctx, n, st)
+    if r.price is None:
+        if counterpart is not None and r.intent == "ask_counterpart":
+            ctx.voice.say("demand", demande=next(iter(n.wants_in_exchange)).label)
+        elif r.intent == "concede":
+            st.candidate_concessions += 1
+            st.concessions_without_counterpart += counterpart is None
+            ctx.event("concession_without_counterpart" if counterpart is None else "concession_vague")
+            ctx.voice.say("pressure")
+            _demand(ctx, n, st)
+        else:
+            _demand(ctx, n, st)
+        return
+    amount = r.price
+    previous = st.candidate_offers[-1] if st.candidate_offers else None
+    st.candidate_offers.append(amount)
+    st.rounds += 1
+    if previous is None:
+        raise_objection(ctx, "price_proposed")
+    conceded = previous is not None and amount < previous
+    if conceded:
+        st.candidate_concessions += 1
+        if counterpart is not None:
+            st.counterparts_obtained.append(counterpart.id)
+            ctx.event(f"counterpart:{counterpart.id}")
+            if st.step < len(n.concession_pattern):
+                st.step += 1
+                st.persona_concessions += 1
+            ctx.voice.say("counterpart_granted", contrepartie=counterpart.label)
+        else:
+            st.concessions_without_counterpart += 1
+            ctx.event("concession_without_counterpart")
+    if amount <= position(n, st.step) or amount <= n.target:
+        _accept(ctx, n, st, amount)
+        return
+    if st.rounds >= n.patience_rounds:
+        if amount <= n.walk_away and len(st.counterparts_obtained) >= n.min_counterparts_for_deal:
+            _accept(ctx, n, st, amount)
+        else:
+            ctx.event("price_break")
+            ctx.voice.say("price_break")
+            ctx.end("no_deal")
+        return
+    if conceded and counterpart is None:
+        ctx.voice.say("pressure")
+        _demand(ctx, n, st)
+        return
+    if not conceded and previous is not None:
+        ctx.voice.say("price_too_high")
+    _counter(ctx, n, st)
+
+
+def deal_outcome(ctx: TurnContext, n: Negotiation) -> str:
+    """``deal`` when the price holds the seller's floor with the required counterparts."""
+    st = ctx.state.negotiation or NegotiationState()
+    price = st.agreed_price or 0.0
+    st.deal = True
+    st.final_price = price
+    good = price >= n.candidate_floor and len(st.counterparts_obtained) >= n.min_counterparts_for_deal
+    return "deal" if good else "deal_below_floor"

@@ -1,0 +1,209 @@
+"""Bloc 2 and Bloc 4: a prospect or buyer facing a seller (discovery, offer, objections, closing)."""
+
+from __future__ import annotations
+
+from personas.engine.context import TurnContext
+from personas.engine.discovery import (
+    accurate_reformulation,
+    answer_closed_question,
+    answer_open_question,
+    handle_objections,
+    needs_echoed,
+    objection,
+    raise_objection,
+)
+from personas.engine.negotiation import deal_outcome, negotiate
+from personas.intents import CLOSING_INTENTS
+
+SUMMARY_NEEDS = 3
+
+
+def play_sales_turn(ctx: TurnContext) -> None:
+    """Dispatch one candidate turn in a sales conversation."""
+    r = ctx.reading
+    intent = r.intent
+    if intent == "goodbye":
+        ctx.voice.say("goodbye")
+        ctx.end("no_deal")
+        return
+    if raise_objection(ctx, "keyword") is not None:
+        return  # a pet hate (« la planète », « pas cher »…): the persona reacts to that first
+    if intent in CLOSING_INTENTS or _closing_in_disguise(ctx):
+        close(ctx)
+        return
+    if intent == "summarize" or (r.summary and not r.open_question):
+        summarize(ctx)
+        return
+    if (
+        ctx.state.open_objections
+        and intent in {"handle_objection", "apologize", "present_offer", "assertive_statement", "propose_solution"}
+        and handle_objections(ctx)
+    ):
+        return
+    priced_offer = r.amount is not None and intent == "present_offer"
+    if (intent in {"propose_price", "concede", "ask_counterpart"} or priced_offer) and price_talk(ctx):
+        return
+    if intent in {"greet", "introduce_self"}:
+        if not ctx.state.greeted:
+            ctx.state.greeted = True
+            ctx.adjust(trust=0.04)
+            ctx.voice.say("greeting")
+            return
+        if not r.is_question:
+            ctx.voice.say("small_talk")
+            return
+    if intent == "small_talk":
+        ctx.state.small_talk += 1
+        if ctx.state.small_talk <= ctx.persona.personality.small_talk_patience:
+            ctx.adjust(trust=0.03)
+            ctx.voice.say("small_talk")
+        else:
+            ctx.adjust(trust=-0.03, tension=0.04)
+            ctx.voice.say("small_talk_too_much")
+        return
+    if intent == "out_of_scope":
+        ctx.voice.say("out_of_scope")
+        return
+    if intent == "apologize":
+        ctx.adjust(trust=0.03, tension=-0.15)
+        ctx.voice.say("apology_ack")
+        return
+    if intent == "express_empathy":
+        ctx.adjust(trust=0.05, tension=-0.06)
+        ctx.voice.say("empathy_ack")
+        return
+    if r.reformulation:
+        handle_objections(ctx)
+        reformulate(ctx)
+        return
+    if intent in {"present_offer", "propose_solution"}:
+        present_offer(ctx)
+        return
+    if r.open_question or intent in {"invite_to_speak", "reframe"}:
+        resolved = handle_objections(ctx) if ctx.state.open_objections else False
+        if not resolved or r.open_question:
+            answer_open_question(ctx)
+        return
+    if r.closed_question:
+        answer_closed_question(ctx)
+        return
+    if intent == "handle_objection":
+        ctx.adjust(trust=0.02)
+        ctx.voice.say("assertive_ack")
+        return
+    ctx.voice.say("assertive_ack" if r.assertive or intent == "assertive_statement" else "open_generic")
+
+
+def _closing_in_disguise(ctx: TurnContext) -> bool:
+    """NLU noise near the end: a dated next step typed as an offer, « d'accord ? » as a closed question."""
+    r, st = ctx.reading, ctx.state
+    if r.asks_agreement and st.stage == "conclusion":
+        return True
+    late = st.offer_presented and not st.open_objections
+    return late and r.intent in {"present_offer", "propose_solution", "assertive_statement"} and r.proposes_next_step
+
+
+def _agreed_price_restated(ctx: TurnContext) -> bool:
+    neg = ctx.state.negotiation
+    return neg is not None and neg.agreed_price is not None and ctx.reading.amount == neg.agreed_price
+
+
+def reformulate(ctx: TurnContext) -> None:
+    ctx.state.closed_streak = 0
+    if accurate_reformulation(ctx) or _agreed_price_restated(ctx):
+        if needs_echoed(ctx) >= SUMMARY_NEEDS or _agreed_price_restated(ctx):
+            ctx.state.summary_turn = ctx.state.turn  # a reformulation covering several needs is a summary
+            ctx.event("summary_by_reformulation")
+        ctx.state.reformulations += 1
+        ctx.adjust(trust=0.1, tension=-0.05)
+        ctx.event("reformulation_ok")
+        ctx.voice.say("reformulation_ok")
+    else:
+        ctx.event("reformulation_off")
+        ctx.voice.say("reformulation_off")
+
+
+def summarize(ctx: TurnContext) -> None:
+    """A summary that covers what was discovered prepares the closing."""
+    ctx.state.summary_turn = ctx.state.turn
+    if ctx.essential_revealed() >= ctx.persona.end_conditions.min_needs_revealed and accurate_reformulation(ctx):
+        ctx.adjust(trust=0.06)
+        ctx.event("summary_ok")
+        ctx.voice.say("reformulation_ok")
+    else:
+        ctx.event("summary_thin")
+        ctx.voice.say("reformulation_off")
+
+
+def present_offer(ctx: TurnContext) -> None:
+    ctx.advance("argumentation")
+    ctx.state.offer_presented = True
+    if ctx.essential_revealed() < max(1, ctx.persona.end_conditions.min_needs_revealed - 1):
+        ctx.adjust(trust=-0.05)
+        ctx.event("offer_premature")
+        ctx.voice.say("offer_premature")
+        raise_objection(ctx, "offer_before_discovery")
+        return
+    ctx.adjust(trust=0.03)
+    ctx.voice.say("offer_interest")
+    raise_objection(ctx, "offer_presented")
+
+
+def price_talk(ctx: TurnContext) -> bool:
+    """Price, concessions, counterparts. Returns False when the turn is not really about price."""
+    n = ctx.persona.negotiation
+    if n is not None:
+        negotiate(ctx, n)
+        return True
+    r = ctx.reading
+    if r.intent == "concede":
+        ctx.adjust(trust=-0.03)
+        ctx.event("concession_without_counterpart")
+        ctx.voice.say("pressure")
+        return True
+    if r.intent == "ask_counterpart":
+        return False
+    ctx.advance("argumentation")
+    if ctx.essential_revealed() < max(1, ctx.persona.end_conditions.min_needs_revealed - 1):
+        ctx.event("price_before_discovery")
+        ctx.adjust(trust=-0.05, tension=0.05)
+        if raise_objection(ctx, "price_before_discovery") is None:
+            ctx.voice.say("offer_premature")
+        return True
+    if raise_objection(ctx, "price_proposed") is None:
+        ctx.voice.say("offer_interest")
+    return True
+
+
+def close(ctx: TurnContext) -> None:
+    """Closing attempt: needs discovered, objections resolved, price agreed (bloc 4), summary."""
+    ctx.advance("conclusion")
+    st, p = ctx.state, ctx.persona
+    st.closing_attempts += 1
+    ec = p.end_conditions
+    enough = ctx.essential_revealed() >= ec.min_needs_revealed
+    if enough and not st.open_objections and raise_objection(ctx, "closing_attempt") is not None:
+        return  # a last-minute objection (« et si ça ne marche pas ? ») before any commitment
+    if not enough:
+        ctx.adjust(trust=-0.05)
+        ctx.event("closing_premature")
+        ctx.voice.say("closing_premature")
+    elif ec.require_objections_resolved and st.open_objections:
+        ctx.event("closing_open_objection")
+        ctx.voice.say("closing_open_objection")
+        obj = objection(ctx, st.open_objections[-1])
+        ctx.voice.say_from(f"objection_ko:{obj.id}", obj.unresolved_lines, obj.speaker)
+    elif p.negotiation is not None and (st.negotiation is None or st.negotiation.agreed_price is None):
+        ctx.event("closing_without_price")
+        ctx.voice.say("closing_premature")
+    elif ec.require_summary and not ctx.summary_recent():
+        ctx.event("closing_without_summary")
+        ctx.voice.say("closing_without_summary")
+    else:
+        outcome = deal_outcome(ctx, p.negotiation) if p.negotiation is not None else ec.success_outcome
+        ctx.voice.say("success")
+        ctx.end(outcome)
+        return
+    if st.closing_attempts >= ec.max_closing_attempts:
+        ctx.voice.say("no_deal")
+        ctx.end("no_deal")

@@ -1,0 +1,82 @@
+"""Choose and render the persona's French lines: deterministic, varied, attributed to a speaker.
+
+Variants rotate without repetition (per situation and speaker) using a seeded ``random.Random``,
+so the same session replays identically but a persona does not say the same sentence twice in a row.
+"""
+
+from __future__ import annotations
+
+import random
+from string import Formatter
+
+from personas.engine.models import EngineState, Line
+from personas.schema import Persona
+
+
+def format_price(value: float, unit_label: str = "€ HT") -> str:
+    """« 187 500 € HT »: French thousands grouping, no decimals for round amounts."""
+    if abs(value - round(value)) < 0.005:
+        digits = f"{round(value):,}".replace(",", "\u202f")
+    else:
+        digits = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{digits} {unit_label}".strip()
+
+
+class _SafeDict(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(text: str, fields: dict[str, str]) -> str:
+    """Fill ``{prix}``-style placeholders; unknown ones stay visible rather than crash a session."""
+    if not any(name for _, name, _, _ in Formatter().parse(text)):
+        return text
+    return text.format_map(_SafeDict(fields))
+
+
+class Voice:
+    """Collects the lines of one turn for one persona and state."""
+
+    def __init__(self, persona: Persona, state: EngineState, seed: int) -> None:
+        self.persona = persona
+        self.state = state
+        self.seed = seed
+        self.lines: list[Line] = []
+
+    def _pick(self, key: str, variants: list[str]) -> str:
+        used = self.state.used_lines.get(key, [])
+        fresh = [i for i in range(len(variants)) if i not in used]
+        if not fresh:
+            last = used[-1] if used else None
+            fresh = [i for i in range(len(variants)) if i != last] or [0]
+            used = []
+        rng = random.Random(f"{self.seed}:{self.state.turn}:{key}:{len(self.lines)}")
+        index = rng.choice(fresh)
+        self.state.used_lines[key] = [*used, index]
+        return variants[index]
+
+    def has(self, situation: str, speaker_id: str | None = None) -> bool:
+        by_speaker = self.persona.lines.get(situation, {})
+        return bool(by_speaker.get(speaker_id) if speaker_id else any(by_speaker.values()))
+
+    def say(self, situation: str, speaker_id: str | None = None, **fields: str) -> None:
+        """Say a variant of ``situation``; falls back on whoever has lines for it."""
+        by_speaker = self.persona.lines.get(situation, {})
+        who = speaker_id or self.persona.main_speaker.id
+        if not by_speaker.get(who):
+            who = next((sid for sid, variants in by_speaker.items() if variants), "")
+            if not who:
+                # Recorded so that ``python -m personas lint`` can report the gap.
+                self.state.events.append(f"{self.state.turn}:missing_line:{situation}")
+                return
+        text = self._pick(f"{situation}/{who}", by_speaker[who])
+        self.say_text(render(text, fields), who)
+
+    def say_from(self, key: str, variants: list[str], speaker_id: str | None, **fields: str) -> None:
+        """Say one of the persona's own variants (a need, an objection, a grievance)."""
+        who = speaker_id or self.persona.main_speaker.id
+        self.say_text(render(self._pick(key, variants), fields), who)
+
+    def say_text(self, text: str, speaker_id: str) -> None:
+        speaker = self.persona.speaker(speaker_id)
+        self.lines.append(Line(speaker_id=speaker.id, speaker=speaker.name, text=text))

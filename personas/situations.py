@@ -1,0 +1,83 @@
+"""Catalogue of the situations a persona must have French lines for.
+
+The engine picks a situation, then one of the persona's variants for it. Keeping the catalogue in
+one place lets the schema refuse a persona that lacks a line the engine may need, and lets the
+documentation list them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A moment of the exercise. ``blocs``: where it is required; ``placeholders``: allowed fields."""
+
+    name: str
+    description: str
+    blocs: frozenset[int]
+    placeholders: frozenset[str] = frozenset()
+    every_speaker: bool = False  # bloc 5: each team member must have their own variants
+
+
+_ALL = frozenset({2, 4, 5})
+_SALES = frozenset({2, 4})
+_NEGO = frozenset({4})
+_TEAM = frozenset({5})
+
+SITUATIONS: dict[str, Situation] = {
+    s.name: s
+    for s in [
+        Situation("opening", "Ce que dit le personnage à l'ouverture (facultatif).", frozenset()),
+        Situation("greeting", "Réponse aux salutations / à la présentation.", _ALL),
+        Situation("small_talk", "Réponse à une banalité, une fois.", _ALL),
+        Situation("small_talk_too_much", "Agacement quand les banalités s'éternisent.", _ALL),
+        Situation("clarify", "Demande de clarification (message incompris).", _ALL),
+        Situation("open_generic", "Réponse à une question ouverte qui ne vise aucun besoin caché.", _ALL),
+        Situation("guarded", "Réponse évasive: la question est bonne mais la confiance insuffisante.", _ALL),
+        Situation("nothing_new", "Le sujet est déjà traité.", _ALL),
+        Situation("closed_short", "Réponse brève à une question fermée.", _ALL),
+        Situation("closed_interrogation", "Lassitude après une rafale de questions fermées.", _ALL),
+        Situation("impatient", "Impatience face à un monologue sans question.", _ALL),
+        Situation("tension_rise", "Réaction à un propos agressif ou méprisant.", _ALL, every_speaker=True),
+        Situation("walk_out", "Le personnage met fin à l'entretien (départ).", _ALL, every_speaker=True),
+        Situation("reformulation_ok", "La reformulation est juste.", _ALL, every_speaker=True),
+        Situation("reformulation_off", "La reformulation est à côté.", _ALL),
+        Situation("empathy_ack", "Réaction à une marque d'empathie.", _ALL, every_speaker=True),
+        Situation("apology_ack", "Réaction à des excuses.", _ALL),
+        Situation("assertive_ack", "Réaction à une affirmation posée et argumentée.", _ALL),
+        Situation("offer_premature", "L'offre arrive avant la découverte des besoins.", _SALES),
+        Situation("offer_interest", "L'offre arrive après la découverte: intérêt prudent.", _SALES),
+        Situation("closing_premature", "Demande d'engagement trop tôt.", _ALL),
+        Situation("closing_without_summary", "Conclusion sans récapitulatif.", _ALL),
+        Situation("closing_open_objection", "Conclusion alors qu'une objection reste ouverte.", _SALES),
+        Situation("success", "Issue favorable (accord, rendez-vous, signature).", _ALL, every_speaker=True),
+        Situation("no_deal", "Fin sans accord.", _ALL),
+        Situation("timeout", "Le temps est écoulé.", _ALL),
+        Situation("goodbye", "Au revoir sans conclusion.", _ALL),
+        Situation("out_of_scope", "Hors sujet.", _ALL),
+        Situation("counter_offer", "Contre-proposition chiffrée.", _NEGO, frozenset({"prix"})),
+        Situation("price_too_high", "Le prix proposé reste trop haut, sans nouvelle concession.", _NEGO),
+        Situation("pressure", "Concession sans contrepartie: le personnage pousse plus loin.", _SALES),
+        Situation("price_accept", "Accord sur le prix.", _NEGO, frozenset({"prix"})),
+        Situation("counterpart_granted", "Contrepartie accordée.", _NEGO, frozenset({"contrepartie"})),
+        Situation("demand", "Le personnage réclame quelque chose en échange.", _NEGO, frozenset({"demande"})),
+        Situation("price_break", "Le personnage rompt: trop de tours sans accord.", _NEGO),
+        Situation("ground_rules_ack", "Accueil des règles du jeu posées par le médiateur.", _TEAM, every_speaker=True),
+        Situation("interrupt", "Un membre coupe l'autre et réagit.", _TEAM, frozenset({"autre"}), True),
+        Situation("reframe_ok", "Recadrage sur l'intérêt commun accepté.", _TEAM),
+        Situation("reframe_early", "Recadrage trop tôt: les membres ne se sentent pas écoutés.", _TEAM),
+        Situation("solution_rejected", "La solution ne répond pas à mon intérêt.", _TEAM, every_speaker=True),
+        Situation("solution_accepted", "La solution me convient.", _TEAM, every_speaker=True),
+        Situation("side_taken", "Le médiateur prend parti contre moi.", _TEAM, frozenset({"autre"}), True),
+    ]
+}
+
+
+def required_situations(bloc: int, negotiation: bool = False) -> list[Situation]:
+    """Situations a persona of this bloc must provide lines for.
+
+    A Bloc 2 persona may carry price thresholds too; it then needs the negotiation lines of Bloc 4.
+    """
+    return [s for s in SITUATIONS.values() if bloc in s.blocs or (negotiation and 4 in s.blocs)]
