@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from api.models import Assignment, Cohort, CohortMember, JurorAssignment, Role, User
 from api.security import hash_password
 from api.services import dialogue
+from tests.api.access_rules import load_extensions
 from tests.conftest import DEMO_PASSWORD, login
 
 ANON, CANDIDATE, JUROR, TRAINER, ADMIN = "anonyme", "demo-candidat", "demo-jury", "demo-formateur", "admin-test"
@@ -60,6 +61,13 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
+# Each feature area may add its own rules, world objects and request bodies in a module of
+# tests/api/access_rules/ exporting RULES, extend_world(db, world) and bodies(world).
+EXTENSIONS = load_extensions()
+for extension in EXTENSIONS:
+    RULES.update(extension.RULES)
+
+
 def api_routes(client: TestClient) -> set[tuple[str, str]]:
     """Every (method, path) of the API, from the app's own route table as OpenAPI publishes it."""
     paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
@@ -97,7 +105,7 @@ def build_world(client: TestClient) -> dict[str, Any]:
         session = dialogue.start_session(db, candidate, persona, seed=1)
         db.add(JurorAssignment(session_id=session.id, juror_id=juror.id, assigned_by=trainer.id))
         db.commit()
-        return {
+        world = {
             "cohort_id": cohort.id,
             "user_id": spare.id,
             "assignment_id": assignment.id,
@@ -105,7 +113,11 @@ def build_world(client: TestClient) -> dict[str, Any]:
             "persona_id": persona.id,
             "juror_id": juror.id,
             "candidate_id": candidate.id,
+            "trainer_id": trainer.id,
         }
+        for extension in EXTENSIONS:
+            extension.extend_world(db, world)
+        return world
 
 
 def request_for(method: str, path: str, world: dict[str, Any]) -> dict[str, Any]:
@@ -129,6 +141,8 @@ def request_for(method: str, path: str, world: dict[str, Any]) -> dict[str, Any]
         ("POST", "/api/sessions/{session_id}/messages"): {"json": {"text": "Bonjour"}},
         ("POST", "/api/sessions/{session_id}/jurors"): {"json": {"juror_id": world["juror_id"]}},
     }
+    for extension in EXTENSIONS:
+        bodies.update(extension.bodies(world))
     return {"method": method, "url": url, **bodies.get((method, path), {})}
 
 
