@@ -1,0 +1,112 @@
+"""Per-turn annotation of candidate turns (the contract used by the bot, the API and the CLI).
+
+``annotate_turns`` batches all turns of a call through ``nlp.pipe`` and processes every distinct
+text once (context turns repeat a lot from one call item to the next).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+from scoring.errors import ScoringInputError, check_language, check_text_size
+from scoring.extensions import markers_of
+from scoring.pipeline import get_nlp, token_docs
+from scoring.reformulation import DEFAULTS as REFORMULATION_DEFAULTS
+from scoring.reformulation import detect_reformulation
+from scoring.schema import (
+    AnnotateInput,
+    Assertiveness,
+    ContextTurn,
+    Marker,
+    NegotiationMove,
+    NextStepOut,
+    QuestionType,
+    Reformulation,
+    TurnAnnotation,
+)
+from scoring.similarity import ContentBag, content_bag
+from scoring.summary import detect_summary
+
+__all__ = ["AnnotateInput", "Assertiveness", "ContextTurn", "Marker", "NegotiationMove", "NextStepOut",
+           "QuestionType", "Reformulation", "TurnAnnotation", "annotate_turns"]
+
+
+def _coerce(item: AnnotateInput | dict[str, Any]) -> AnnotateInput:
+    if isinstance(item, AnnotateInput):
+        return item
+    try:
+        return AnnotateInput.model_validate(item)
+    except Exception as exc:
+        raise ScoringInputError(f"Entrée invalide : {exc}", f"Invalid input: {exc}") from exc
+
+
+def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBag]) -> TurnAnnotation:
+    bag = bags[item.text]
+    ctx: list[tuple[int, str, ContentBag]] = [(i, c.speaker, bags[c.text]) for i, c in enumerate(item.context)]
+    ref = detect_reformulation(doc, bag, ctx, REFORMULATION_DEFAULTS[lang], lang)
+    summ = detect_summary(doc, bag, [b for _, _, b in ctx], lang)
+    markers = [Marker(family=m.label_, text=m.text, start=m.start_char, end=m.end_char)
+               for m in (doc._.markers or [])]
+    return TurnAnnotation(
+        id=item.id,
+        lang=lang,
+        is_question=bool(doc._.is_question),
+        question_type=doc._.question_type,
+        question_form=doc._.question_form,
+        spin=doc._.spin,
+        phatic=bool(doc._.phatic),
+        question_evidence=[s.text.strip() for s in (doc._.question_spans or [])],
+        is_reformulation=ref.is_reformulation,
+        reformulation=Reformulation(
+            score=ref.score, overlap=ref.overlap, similarity=ref.similarity, target_index=ref.target_index,
+            target_text=item.context[ref.target_index].text if ref.target_index is not None else None,
+            shared_words=ref.shared_words, markers=ref.markers, context_checked=ref.context_checked,
+        ),
+        is_summary=summ.is_summary,
+        summary_markers=summ.markers,
+        summary_coverage=summ.coverage,
+        next_steps=[NextStepOut(who=s.who, what=s.what, when=s.when) for s in summ.next_steps],
+        assertiveness=doc._.assertiveness,
+        assertiveness_scores=doc._.assertiveness_scores or {},
+        assertiveness_markers=[m.text for m in (doc._.assertiveness_markers or [])],
+        sentiment=round(float(doc._.sentiment), 3),
+        subjectivity=round(float(doc._.subjectivity), 3),
+        politeness=[m.text for m in markers_of(doc, "politeness")],
+        hesitations=len(markers_of(doc, "hesitation")),
+        negotiation=[NegotiationMove(move=str(n["move"]), text=str(n["text"]),
+                                     amounts=list(n["amounts"]), percents=list(n["percents"]))
+                     for n in (doc._.negotiation or [])],
+        markers=markers,
+        words=sum(1 for t in doc if not (t.is_punct or t.is_space)),
+    )
+
+
+def annotate_turns(items: list[AnnotateInput] | list[dict[str, Any]], batch_size: int = 64,
+                   sentiment: bool = True) -> list[TurnAnnotation]:
+    """Annotate turns, in input order. Raises :class:`ScoringInputError` on unusable input.
+
+    Items may be ``AnnotateInput`` objects or plain dicts of the same shape.
+    """
+    parsed = [_coerce(it) for it in items]
+    by_lang: dict[str, list[int]] = {}
+    for pos, it in enumerate(parsed):
+        lang = check_language(it.lang)
+        check_text_size(it.text, f"id={it.id}")
+        for c in it.context:
+            check_text_size(c.text, f"id={it.id} (contexte)")
+        by_lang.setdefault(lang, []).append(pos)
+    out: list[TurnAnnotation | None] = [None] * len(parsed)
+    for lang, positions in by_lang.items():
+        nlp = get_nlp(lang, sentiment)
+        main_texts = list(dict.fromkeys(parsed[p].text for p in positions))
+        docs = dict(zip(main_texts, nlp.pipe(main_texts, batch_size=batch_size), strict=True))
+        ctx_texts = list(dict.fromkeys(c.text for p in positions for c in parsed[p].context
+                                       if c.text not in docs))
+        bags = {t: content_bag(d, lang) for t, d in docs.items()}
+        for t, d in zip(ctx_texts, token_docs(nlp, ctx_texts), strict=True):
+            bags[t] = content_bag(d, lang)
+        for p in positions:
+            out[p] = _annotation(parsed[p], lang, docs[parsed[p].text], bags)
+    return [a for a in out if a is not None]

@@ -1,0 +1,105 @@
+"""Assertiveness classifier: assertive, aggressive, passive or neutral, with the deciding markers.
+
+Cues follow the DESC method and the classic assertiveness grid: « je » messages and DESC steps
+(décrire, exprimer, spécifier, conséquences) for assertive; blame, absolutes aimed at the other
+person and bare imperatives for aggressive; hedges, over-apologies and hesitations for passive.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from scoring.extensions import register_extensions
+
+ASSERTIVE = ("assertive_je", "desc_describe", "desc_express", "desc_specify", "desc_consequences")
+AGGRESSIVE = ("aggressive",)
+PASSIVE = ("passive", "hesitation")
+_SOFTENERS = ("politeness",)
+_SECOND_PERSON = {"fr": {"vous", "tu", "te", "t'", "toi", "votre", "vos", "ton", "ta", "tes"},
+                  "en": {"you", "your", "you're", "yours"}}
+_REQUEST_VERBS = {"parlez", "dites", "décrivez", "expliquez", "racontez", "présentez", "précisez",
+                  "détaillez", "excusez", "pardonnez", "imaginez", "voyons", "notez", "regardez", "allez",
+                  "prenez", "asseyez", "tell", "describe", "explain", "imagine", "let", "consider", "see",
+                  "thank", "thanks", "go", "take", "please", "sit", "excuse", "note", "look", "say"}
+
+
+class AssertivenessClassifier:
+    """Set ``doc._.assertiveness`` plus the per-style scores and the markers that decided it."""
+
+    def __init__(self, nlp: Language, name: str, aggressive_threshold: float, passive_threshold: float,
+                 apology_repeat: int) -> None:
+        register_extensions()
+        self.name = name
+        self.lang = nlp.lang if nlp.lang in _SECOND_PERSON else "en"
+        self.aggressive_threshold = aggressive_threshold
+        self.passive_threshold = passive_threshold
+        self.apology_repeat = apology_repeat
+
+    def _bare_imperatives(self, doc: Doc) -> list[Span]:
+        """Sentence-initial imperatives without any softener: « Faites-le. », « Send it today. »"""
+        out: list[Span] = []
+        for sent in doc.sents:
+            if "?" in sent.text:
+                continue
+            toks = [t for t in sent if not (t.is_punct or t.is_space)]
+            if not toks:
+                continue
+            first = toks[0]
+            if first.lower_ in _REQUEST_VERBS:
+                continue
+            if self.lang == "fr":
+                imperative = first.pos_ in ("VERB", "AUX") and "Imp" in first.morph.get("Mood", [])
+                imperative = imperative and not first.text.lower().endswith(("ons",))
+            else:
+                imperative = first.lower_ in {"stop", "do", "get", "send", "fix", "finish", "listen", "hurry",
+                                              "give", "call", "answer"}
+            if imperative:
+                out.append(sent)
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        markers = doc._.markers or []
+        by = {m.label_ for m in markers}
+        polite = [m for m in markers if m.label_ in _SOFTENERS]
+        assertive = [m for m in markers if m.label_ in ASSERTIVE]
+        aggressive = [m for m in markers if m.label_ in AGGRESSIVE]
+        passive = [m for m in markers if m.label_ in PASSIVE]
+        second = _SECOND_PERSON[self.lang]
+        absolutes = [m for m in markers if m.label_ == "absolute"
+                     and any(t.lower_ in second for t in m.sent)]
+        imperatives = [] if polite else self._bare_imperatives(doc)
+        apologies = [m for m in passive if any(w in m.text.lower() for w in ("désolé", "pardon", "excus", "sorry"))]
+        exclam = doc.text.count("!")
+        agg = 1.5 * len(aggressive) + 1.0 * len(absolutes) + 1.0 * len(imperatives) + 0.5 * min(exclam, 2)
+        agg -= 0.5 * len(polite)
+        pas = 1.0 * len([m for m in passive if m.label_ == "passive"]) + 0.5 * len(
+            [m for m in passive if m.label_ == "hesitation"])
+        if len(apologies) >= self.apology_repeat:
+            pas += 1.0
+        elif apologies and polite:
+            pas -= 0.5  # « Excusez-moi, pourriez-vous… » is a courteous request, not submission
+        ass = 1.0 * len(assertive) + (0.5 if "politeness" in by and not aggressive else 0.0)
+        scores = {"assertive": round(ass, 2), "aggressive": round(agg, 2), "passive": round(pas, 2)}
+        label = "neutral"
+        deciding: list[Span] = []
+        if agg >= self.aggressive_threshold and agg > ass:
+            label, deciding = "aggressive", [*aggressive, *absolutes, *imperatives]
+        elif pas >= self.passive_threshold and pas > ass:
+            label, deciding = "passive", passive
+        elif ass >= 1.0:
+            label, deciding = "assertive", assertive
+        doc._.assertiveness = label
+        doc._.assertiveness_scores = scores
+        doc._.assertiveness_markers = deciding
+        return doc
+
+
+@Language.factory(
+    "scoring_assertiveness",
+    default_config={"aggressive_threshold": 1.0, "passive_threshold": 1.0, "apology_repeat": 2},
+)
+def make_assertiveness(nlp: Language, name: str, aggressive_threshold: float, passive_threshold: float,
+                       apology_repeat: int) -> AssertivenessClassifier:
+    """Factory with the thresholds documented in docs/scoring.md."""
+    return AssertivenessClassifier(nlp, name, aggressive_threshold, passive_threshold, apology_repeat)

@@ -1,0 +1,209 @@
+"""Question detector: is the turn a question, of which form (open/closed/alternative/leading), SPIN role.
+
+Works sentence by sentence: a turn is a question when one of its sentences asks something, with or
+without « ? » (« Parlez-moi de… », « Do you… » typed without the mark). The contract type maps
+alternative and leading questions to "closed".
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from scoring.extensions import register_extensions
+
+FILLERS = {
+    "fr": {"alors", "donc", "et", "bon", "ok", "okay", "d'accord", "mais", "oui", "non", "ah", "euh", "bien",
+           "très", "bref", "ensuite", "puis", "maintenant", "justement", "écoutez", "dites", "voilà", "hum",
+           "ben", "bah", "enfin", "aussi", "merci", "parfait", "super", "entendu"},
+    "en": {"so", "and", "okay", "ok", "um", "uh", "well", "yeah", "right", "alright", "now", "but", "oh",
+           "mm", "hmm", "mm-hmm", "then", "also", "great", "good", "sure", "yes", "no", "just", "cool", "gotcha",
+           "i", "see", "thanks", "thank", "you", "hm"},
+}
+_FR_INVERSION_NO_MARK = re.compile(
+    r"^(?:avez|êtes|pouvez|voulez|souhaitez|seriez|auriez|pensez|croyez|trouvez|connaissez|savez|utilisez|"
+    r"aimeriez|préférez|faites|travaillez|disposez|comptez|envisagez|prévoyez|accepteriez|as|es|peux|veux|"
+    r"penses|crois|trouves|sais|connais|aimerais|préfères|fais|est|sont|a|ont|serait|pourrait|faudrait|"
+    r"y a)-(?:vous|tu|t-il|t-elle|t-on|il|elle|ils|elles|on)\b",
+    re.IGNORECASE,
+)
+_FR_WH_HEAD = re.compile(
+    r"^(?:pourquoi|qu'est-ce|quel(?:le)?s? (?:est|sont|serait|seraient|était|étaient)|dans quelle mesure|"
+    r"de quelle (?:manière|façon)|en quoi)\b",
+    re.IGNORECASE,
+)
+_EN_AUX_AFTER_WH = re.compile(
+    r"^\s*(?:do|does|did|are|is|was|were|can|could|would|will|have|has|had|should|'s|'re|am)\b", re.IGNORECASE
+)
+_ALTERNATIVE = {"fr": re.compile(r"\sou\s(?!pas\b|non\b)", re.I), "en": re.compile(r"\sor\s(?!not\b)", re.I)}
+_INDIRECT_VERBS = {"savoir", "dire", "demander", "comprendre", "voir", "expliquer", "ignorer", "décider",
+                   "montrer", "regarder", "vérifier", "choisir", "imaginer", "oublier", "rappeler"}
+SPIN_PRIORITY = ("need_payoff", "implication", "problem", "situation")
+
+
+class QuestionDetector:
+    """Set ``doc._.is_question``, ``question_type``, ``question_form``, ``question_spans``, ``spin``."""
+
+    def __init__(self, nlp: Language, name: str, start_window: int, factual_wh_is_open: bool,
+                 type_policy: str, declarative_questions: str, declarative_max_words: int) -> None:
+        register_extensions()
+        # "auto": French asks yes/no questions by intonation (« Vous avez un budget ? »); in English a
+        # declarative sentence with « ? » is mostly a reflection with rising tone, not a question.
+        self.declarative_questions = (self.lang_of(nlp) == "fr") if declarative_questions == "auto" else (
+            declarative_questions == "yes")
+        self.declarative_max_words = declarative_max_words
+        self.name = name
+        self.lang = nlp.lang if nlp.lang in FILLERS else "en"
+        self.start_window = start_window
+        self.factual_wh_is_open = factual_wh_is_open
+        self.type_policy = type_policy
+
+    @staticmethod
+    def lang_of(nlp: Language) -> str:
+        return nlp.lang if nlp.lang in FILLERS else "en"
+
+    def _head(self, sent: Span) -> int:
+        """Index (in doc) of the first token that is not a filler or punctuation."""
+        fillers = FILLERS[self.lang]
+        for tok in sent:
+            if not (tok.is_punct or tok.lower_ in fillers or tok.is_space):
+                return tok.i
+        return sent.end
+
+    def classify_sentence(self, sent: Span, markers: list[Span]) -> str | None:
+        """Form of the question asked by ``sent`` or None when it asks nothing."""
+        text = sent.text.strip()
+        has_mark = "?" in text
+        head = self._head(sent)
+        limit = head + self.start_window
+        at_start = {m.label_ for m in markers if m.start <= limit}
+        anywhere = {m.label_ for m in markers}
+        if "leading" in anywhere:
+            at_start.add("leading")
+        tail = sent.doc[head:sent.end].text if head < sent.end else ""
+        if has_mark:
+            # « Si vous pouviez…, comment… ? »: an interrogative word right after a comma also counts.
+            doc = sent.doc
+            at_start |= {m.label_ for m in markers if m.start > sent.start and (
+                doc[m.start - 1].text in (",", ";", ":", "--", "—") or (
+                    m.start - 2 >= sent.start and doc[m.start - 2].text == ","
+                    and doc[m.start - 1].lower_ in FILLERS[self.lang]))}
+        # Requests are specific enough to count anywhere (« …, tell me about… », "I was wondering if…").
+        if has_mark and self.lang == "fr" and not (at_start & {"wh_open", "wh_factual"}):
+            # « Vous en pensez quoi ? », « Ça coûte combien ? »: the question word after the verb.
+            at_start |= {m.label_ for m in markers if m.label_ in ("wh_open", "wh_factual")
+                         and self._in_situ(sent, [m])}
+        is_request = "question_request" in anywhere
+        wh_open = "wh_open" in at_start
+        wh_fact = "wh_factual" in at_start
+        if not has_mark:
+            asks = is_request
+            if not asks and (wh_open or wh_fact or "closed_opener" in at_start):
+                if self.lang == "fr":
+                    asks = bool(_FR_INVERSION_NO_MARK.match(tail)) or "est-ce" in tail.lower()[:40] or (
+                        (wh_open or wh_fact) and bool(re.search(r"-(?:vous|tu|t-il|t-elle|t-on|il|elle)\b",
+                                                                tail[:60], re.I))) or (
+                        # Typed chat drops « ? »: « Quel est votre budget », « Pourquoi ce choix ».
+                        bool(_FR_WH_HEAD.match(tail)))
+                else:
+                    first = sent.doc[head] if head < sent.end else None
+                    rest = sent.doc[head + 1 : sent.end].text if first is not None else ""
+                    asks = ((wh_open or wh_fact) and bool(_EN_AUX_AFTER_WH.match(rest))) or (
+                        "closed_opener" in at_start and first is not None and first.lower_ in _EN_AUX)
+            if not asks and self.lang == "fr":
+                asks = self._in_situ(sent, markers)
+            if not asks:
+                return None
+        interrogative = (is_request or wh_open or wh_fact or "closed_opener" in at_start or "leading" in anywhere
+                         or (not has_mark and self.lang == "fr"))
+        if interrogative:
+            sent.doc._.interrogative = True
+        if has_mark and not interrogative and not self.declarative_questions:
+            words = sum(1 for t in sent if not (t.is_punct or t.is_space))
+            if words > self.declarative_max_words or words <= 1:
+                return None
+        if "leading" in anywhere:
+            return "leading"
+        if is_request or wh_open:
+            return "open"
+        if wh_fact:
+            return "open" if self.factual_wh_is_open else "closed"
+        if _ALTERNATIVE[self.lang].search(text):
+            return "alternative"
+        return "closed"
+
+    @staticmethod
+    def _in_situ(sent: Span, markers: list[Span]) -> bool:
+        """Colloquial French puts the question word after the verb: « vous utilisez quoi »,
+        « ça coûte combien ». Indirect questions (« je ne sais pas quand ») are excluded."""
+        doc = sent.doc
+        for m in markers:
+            if m.label_ not in ("wh_open", "wh_factual") or m.start <= sent.start:
+                continue
+            prev = doc[m.start - 1]
+            if prev.pos_ == "ADP" and m.start - 2 >= sent.start:
+                prev = doc[m.start - 2]
+            if prev.pos_ in ("VERB", "AUX") and prev.lemma_.lower() not in _INDIRECT_VERBS:
+                return True
+        return False
+
+    def __call__(self, doc: Doc) -> Doc:
+        markers = doc._.markers or []
+        found: list[Span] = []
+        doc._.interrogative = False
+        for sent in doc.sents:
+            in_sent = [m for m in markers if m.start >= sent.start and m.end <= sent.end]
+            form = self.classify_sentence(sent, in_sent)
+            if form is not None:
+                sent._.question_form = form
+                found.append(sent)
+        doc._.question_spans = found
+        doc._.is_question = bool(found)
+        # Small talk (« comment allez-vous ? ») is a question but not a discovery question.
+        phatic = [m for m in markers if m.label_ == "phatic"]
+        doc._.phatic = bool(found) and all(any(m.start >= q.start and m.end <= q.end for m in phatic)
+                                           for q in found)
+        if found:
+            forms = [s._.question_form for s in found]
+            if self.type_policy == "any_open" and "open" in forms:
+                form = "open"
+            elif self.type_policy == "first":
+                form = forms[0]
+            else:
+                form = forms[-1]
+            doc._.question_form = form
+            doc._.question_type = "open" if form == "open" else "closed"
+            doc._.spin = self._spin(found, markers)
+        else:
+            doc._.question_form = None
+            doc._.question_type = None
+            doc._.spin = None
+        return doc
+
+    @staticmethod
+    def _spin(sents: list[Span], markers: list[Span]) -> str | None:
+        labels = {m.label_ for m in markers for s in sents if m.start >= s.start and m.end <= s.end}
+        for role in SPIN_PRIORITY:
+            if f"spin_{role}" in labels:
+                return role
+        return None
+
+
+_EN_AUX = {"do", "does", "did", "are", "is", "was", "were", "can", "could", "would", "will", "have", "has",
+           "had", "should", "shall", "may", "might", "am", "don't", "doesn't", "didn't", "aren't", "isn't",
+           "wasn't", "haven't", "hasn't", "wouldn't", "couldn't", "won't", "any", "anything"}
+
+
+@Language.factory(
+    "scoring_questions",
+    default_config={"start_window": 3, "factual_wh_is_open": False, "type_policy": "last",
+                    "declarative_questions": "auto", "declarative_max_words": 25},
+)
+def make_question_detector(nlp: Language, name: str, start_window: int, factual_wh_is_open: bool,
+                           type_policy: str, declarative_questions: str,
+                           declarative_max_words: int) -> QuestionDetector:
+    """Factory with the thresholds calibrated in docs/scoring.md (declarative_questions: auto|yes|no)."""
+    return QuestionDetector(nlp, name, start_window, factual_wh_is_open, type_policy, declarative_questions,
+                            declarative_max_words)

@@ -1,0 +1,70 @@
+"""Marker lexicons: per-language YAML files of regular expressions, compiled once per process."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from scoring.errors import check_language
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'"})
+
+
+def normalise(text: str) -> str:
+    """Unify apostrophes without changing string length (offsets stay valid).
+
+    Case is handled by ``re.IGNORECASE``: ``str.lower`` may change the length (« İ »).
+    """
+    return text.translate(_APOSTROPHES)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One marker occurrence: its family, character offsets in the original text and the text."""
+
+    family: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled marker families of one language."""
+
+    language: str
+    version: str
+    patterns: dict[str, re.Pattern[str]]
+
+    def find(self, text: str, families: tuple[str, ...] | None = None) -> list[Match]:
+        """All marker matches in ``text`` (offsets refer to ``text``), sorted by position."""
+        norm = normalise(text)
+        out: list[Match] = []
+        for family, pattern in self.patterns.items():
+            if families is not None and family not in families:
+                continue
+            for m in pattern.finditer(norm):
+                if m.end() > m.start():
+                    out.append(Match(family, m.start(), m.end(), text[m.start() : m.end()]))
+        out.sort(key=lambda x: (x.start, x.family))
+        return out
+
+
+def _compile(entries: list[str]) -> re.Pattern[str]:
+    body = "|".join(f"(?:{e})" for e in entries)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(lang: str) -> Lexicon:
+    """Load and compile ``lexicons/<lang>.yaml`` (cached: the files are read once per process)."""
+    lang = check_language(lang)
+    data = yaml.safe_load((LEXICON_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
+    families = data.get("families") or {}
+    patterns = {name: _compile([str(e) for e in entries]) for name, entries in families.items() if entries}
+    return Lexicon(language=lang, version=str(data.get("version", "0")), patterns=patterns)

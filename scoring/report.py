@@ -1,0 +1,71 @@
+"""Scoring of a whole transcript: annotations, conversation figures, criteria grid, French summary."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from scoring import __version__
+from scoring.annotate import TurnAnnotation
+from scoring.conversation import ConversationAnalyzer, ConversationConfig, ConversationFigures
+from scoring.grid import Grid, evaluate_grid
+from scoring.rubric import Rubric, load_rubric
+from scoring.transcript import Transcript
+
+
+class ScoreReport(BaseModel):
+    """The report (JSON-able): what the API stores and the renderers display."""
+
+    scorer_version: str
+    bloc: int | None
+    language: str
+    persona_id: str | None
+    turns: list[TurnAnnotation]
+    conversation: ConversationFigures
+    grid: Grid | None
+    summary_fr: str
+
+
+def _summary_fr(f: ConversationFigures, grid: Grid | None) -> str:
+    parts = [
+        f"Le candidat a pris la parole {f.candidate_turns} fois ({round(100 * f.talk_share_words)} % des mots).",
+        f"Il a posé {f.questions} question(s), dont {f.open_questions} ouverte(s) et {f.closed_questions} fermée(s),"
+        f" et reformulé {f.reformulations} fois.",
+    ]
+    c = f.closing_summary
+    if c.present:
+        cov = f", couvrant {round(100 * c.coverage)} % des sujets abordés" if c.coverage is not None else ""
+        parts.append(f"L'échange se termine par une synthèse{cov}"
+                     + (" avec des suites datées." if c.has_deadline else "."))
+    else:
+        parts.append("L'échange ne se termine pas par une synthèse.")
+    if grid is not None:
+        if grid.overall is not None:
+            parts.append(f"Grille du bloc {grid.bloc} : niveau moyen {grid.overall:.2f}/3 sur {grid.evaluated} "
+                         f"critère(s) mesuré(s), {grid.for_jury} à évaluer par le jury.")
+        else:
+            parts.append(f"Grille du bloc {grid.bloc} : aucun critère mesurable, évaluation par le jury.")
+    else:
+        parts.append("Bloc non précisé : pas de grille de critères.")
+    return " ".join(parts)
+
+
+def score_transcript(transcript: Transcript, rubric: Rubric | None = None,
+                     config: ConversationConfig | None = None) -> ScoreReport:
+    """Score a transcript. ``rubric`` defaults to the packaged rubric of ``transcript.bloc``.
+
+    Raises :class:`scoring.errors.ScoringInputError` for empty transcripts or no candidate turn.
+    """
+    analysis = ConversationAnalyzer(config).transform(transcript)
+    if rubric is None and transcript.bloc is not None:
+        rubric = load_rubric(transcript.bloc)
+    grid = evaluate_grid(rubric, transcript, analysis.annotations, analysis.figures) if rubric else None
+    return ScoreReport(
+        scorer_version=__version__,
+        bloc=rubric.bloc if rubric else transcript.bloc,
+        language=transcript.language,
+        persona_id=transcript.persona_id,
+        turns=analysis.annotations,
+        conversation=analysis.figures,
+        grid=grid,
+        summary_fr=_summary_fr(analysis.figures, grid),
+    )

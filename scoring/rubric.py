@@ -1,0 +1,126 @@
+"""Rubric files (one YAML per bloc): criteria, the rule evaluating each, weights and thresholds.
+
+Validated by pydantic so a typo in a rubric fails loudly at load time, not in front of a juror.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from scoring.errors import ScoringInputError
+
+RUBRIC_DIR = Path(__file__).parent / "rubrics"
+EVALUATORS = ("structure", "posture", "listening", "closing", "negotiation_plan", "negotiation_thresholds",
+              "stakeholders", "context_presentation", "assertiveness", "jury")
+DEFAULT_LEVELS = {0: "Non observé", 1: "Insuffisant", 2: "Satisfaisant", 3: "Maîtrisé"}
+# Sub-weights and targets of each evaluator; a rubric criterion may override any of them in
+# ``params`` (unknown keys are rejected so a typo cannot silently do nothing).
+EVALUATOR_DEFAULTS: dict[str, dict[str, float]] = {
+    "listening": {"w_questions": 0.35, "w_open": 0.2, "w_reformulations": 0.3, "w_balance": 0.15,
+                  "questions_per_turn": 0.35, "min_questions": 3, "open_share_target": 0.5,
+                  "reformulations_target": 2, "max_talk_share": 0.6},
+    "closing": {"w_present": 0.4, "w_coverage": 0.25, "w_next_steps": 0.2, "w_deadline": 0.15,
+                "coverage_target": 0.5},
+    "structure": {"w_stages": 0.45, "w_framing": 0.15, "w_no_monologue": 0.15, "w_concise": 0.1,
+                  "w_offer": 0.15, "min_words_per_turn": 6, "max_words_per_turn": 60},
+    "posture": {"w_style": 0.5, "w_politeness": 0.15, "w_balance": 0.2, "w_adaptation": 0.15,
+                "min_talk_share": 0.25, "max_talk_share": 0.65},
+    "assertiveness": {"w_style": 0.35, "w_desc": 0.25, "w_listening": 0.4, "desc_target": 3},
+    "negotiation_plan": {"w_stages": 0.6, "w_order": 0.4},
+    "negotiation_thresholds": {"w_announced": 0.25, "w_traded": 0.3, "w_limited": 0.2, "w_final": 0.25,
+                               "max_discount": 0.1},
+    "stakeholders": {"mentions_target": 4},
+    "context_presentation": {"first_turns": 3},
+    "jury": {},
+}
+
+
+class Criterion(BaseModel):
+    """One evaluation criterion of the framework."""
+
+    id: str
+    label: str = Field(min_length=3)
+    source: str = ""  # where the criterion comes from in the framework
+    evaluator: Literal["structure", "posture", "listening", "closing", "negotiation_plan",
+                       "negotiation_thresholds", "stakeholders", "context_presentation", "assertiveness",
+                       "jury"]
+    weight: float = Field(default=1.0, ge=0)
+    thresholds: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75])
+    min_candidate_turns: int = Field(default=3, ge=0)
+    jury_note: str = ""
+    params: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_params(self) -> Criterion:
+        unknown = set(self.params) - set(EVALUATOR_DEFAULTS[self.evaluator])
+        if unknown:
+            raise ValueError(f"params: paramètre(s) inconnu(s) pour {self.evaluator} : {', '.join(sorted(unknown))}")
+        return self
+
+    def settings(self) -> dict[str, float]:
+        """The evaluator's defaults overridden by this criterion's params."""
+        return {**EVALUATOR_DEFAULTS[self.evaluator], **self.params}
+
+    @field_validator("thresholds")
+    @classmethod
+    def _three_increasing(cls, v: list[float]) -> list[float]:
+        if len(v) != 3 or any(b < a for a, b in itertools.pairwise(v)):
+            raise ValueError("thresholds: trois seuils croissants attendus (niveaux 1, 2, 3)")
+        return v
+
+
+class Rubric(BaseModel):
+    """A bloc's grid."""
+
+    bloc: Literal[2, 4, 5]
+    version: str
+    title: str
+    modality: str = ""
+    levels: dict[int, str] = Field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Rubric:
+        ids = [c.id for c in self.criteria]
+        if len(ids) != len(set(ids)):
+            raise ValueError("criteria: identifiants en double")
+        if sorted(self.levels) != [0, 1, 2, 3]:
+            raise ValueError("levels: les niveaux 0, 1, 2 et 3 sont attendus")
+        return self
+
+
+def parse_rubric(data: object, where: str = "rubrique") -> Rubric:
+    """Validate a rubric mapping with a readable bilingual error."""
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise ScoringInputError(f"Rubrique invalide ({where}) : {loc} : {first['msg']}.",
+                                f"Invalid rubric ({where}): {loc}: {first['msg']}.") from exc
+
+
+def load_rubric_file(path: str | Path) -> Rubric:
+    """Load and validate a rubric YAML file."""
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ScoringInputError(f"Rubrique illisible : {p} ({exc}).", f"Cannot read rubric: {p} ({exc}).") from exc
+    return parse_rubric(data, str(p))
+
+
+@lru_cache(maxsize=8)
+def load_rubric(bloc: int) -> Rubric:
+    """The packaged rubric of a bloc (``scoring/rubrics/bloc<N>.yaml``), cached."""
+    path = RUBRIC_DIR / f"bloc{bloc}.yaml"
+    if not path.exists():
+        raise ScoringInputError(f"Pas de grille pour le bloc {bloc} (blocs évalués : 2, 4, 5).",
+                                f"No grid for bloc {bloc} (graded blocs: 2, 4, 5).")
+    return load_rubric_file(path)

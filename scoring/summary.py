@@ -1,0 +1,88 @@
+"""Closing summary of a turn: recap markers, next steps (who, what, when) and coverage of the talk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from scoring.extensions import markers_of
+from scoring.similarity import ContentBag
+
+
+def _dates_and_delays(text: str, lang: str) -> list[str]:
+    """Dates, times and delays from ``scoring.numbers`` (another module: never let it break scoring)."""
+    try:
+        from scoring.numbers import extract_quantities
+
+        return [q.text.strip(" .,;") for q in extract_quantities(text, lang) if q.kind in ("date", "duration", "time")]
+    except Exception:
+        return []
+
+
+_WHO = {"fr": {"je": "moi", "j'": "moi", "nous": "nous", "on": "nous", "vous": "vous", "tu": "toi"},
+        "en": {"i": "me", "we": "us", "you": "you", "i'll": "me", "we'll": "us", "you'll": "you"}}
+
+
+@dataclass
+class NextStep:
+    """One commitment: who does it, the sentence saying what, and when (text of dates/delays)."""
+
+    who: str | None
+    what: str
+    when: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SummaryResult:
+    """Recap markers found, next steps, and coverage of the previous turns' content words."""
+
+    is_summary: bool = False
+    markers: list[str] = field(default_factory=list)
+    next_steps: list[NextStep] = field(default_factory=list)
+    coverage: float | None = None
+
+
+def next_steps_of(doc: Doc, lang: str) -> list[NextStep]:
+    """Sentences holding a next-step marker, with their subject pronoun and dates/delays."""
+    steps: list[NextStep] = []
+    seen: set[int] = set()
+    for m in markers_of(doc, "next_step"):
+        sent = m.sent
+        if sent.start in seen:
+            continue
+        seen.add(sent.start)
+        who = None
+        for tok in sent:
+            if tok.lower_ in _WHO.get(lang, {}):
+                who = _WHO[lang][tok.lower_]
+                break
+        when = _dates_and_delays(sent.text, lang)
+        when += [t.text for t in sent if t.lower_ in _DAY_WORDS]
+        steps.append(NextStep(who=who, what=sent.text.strip(), when=sorted(set(when))))
+    return steps
+
+
+_DAY_WORDS = {"demain", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "tomorrow", "monday", "tuesday",
+              "wednesday", "thursday", "friday"}
+
+
+def detect_summary(doc: Doc, bag: ContentBag, context_bags: list[ContentBag], lang: str,
+                   min_coverage: float = 0.25) -> SummaryResult:
+    """A recap marker, or a next step with a concrete date/delay, makes a closing summary.
+
+    Thanks and goodbyes alone (« merci, à bientôt ») are a conclusion without synthesis.
+    """
+    recap = markers_of(doc, "summary")
+    steps = next_steps_of(doc, lang)
+    res = SummaryResult(markers=[m.text for m in recap], next_steps=steps)
+    if context_bags:
+        talk: set[str] = set()
+        for b in context_bags:
+            talk |= b.keys
+        res.coverage = round(len(bag.keys & talk) / len(talk), 3) if talk else None
+    dated = any(s.when for s in steps)
+    covered = res.coverage is not None and res.coverage >= min_coverage
+    res.is_summary = (bool(recap) and (not context_bags or covered or bool(steps) or len(recap) >= 2)) or (
+        dated and covered)
+    return res
