@@ -90,6 +90,32 @@ def play_session(base_url: str, token: str, persona_id: str, turns: int) -> list
     return latencies
 
 
+def play_direct(stack: Stack, persona: dict, turns: int, seed: int) -> list[float]:
+    """One session straight to Rasa's REST channel (NLU + policies + action server + engine), no app."""
+    latencies: list[float] = []
+    state = None
+    history: list[dict] = []
+    sender = f"bench-{seed}"
+    with httpx.Client(timeout=120) as client:
+        for index in range(turns):
+            text = SCRIPT[index % len(SCRIPT)]
+            metadata = {"roleplay": {"session_id": sender, "seed": seed, "turn_index": index, "persona": persona,
+                                     "state": state, "history": history}}
+            started = time.perf_counter()
+            response = client.post(f"{stack.rasa_url}/webhooks/rest/webhook",
+                                   json={"sender": sender, "message": text, "metadata": metadata})
+            latencies.append(time.perf_counter() - started)
+            custom = [m["custom"] for m in response.json() if isinstance(m.get("custom"), dict)]
+            state_message = next((c for c in custom if c.get("kind") == "state"), {})
+            state = state_message.get("state")
+            history.append({"speaker_role": "candidate", "speaker_id": "candidate", "text": text})
+            history += [{"speaker_role": "persona", "speaker_id": c["speaker_id"], "text": c["text"]}
+                        for c in custom if c.get("kind") == "line"]
+            if state_message.get("ended"):
+                state, history = None, []
+    return latencies
+
+
 def report(label: str, latencies: list[float], wall: float) -> None:
     print(f"{label}: {len(latencies)} tours, p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
           f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, moyenne {statistics.mean(latencies) * 1000:.0f} ms, "
@@ -132,6 +158,20 @@ def main() -> int:
                                         range(args.concurrent)))
             concurrent = [latency for session in results for latency in session]
             report(f"concurrent ({args.concurrent} sessions)", concurrent, time.perf_counter() - wall_started)
+
+            from personas.loader import load_library
+
+            persona = load_library()[persona_id].model_dump(mode="json")
+            wall_started = time.perf_counter()
+            direct = [lat for i in range(args.sessions) for lat in play_direct(stack, persona, args.turns, i)]
+            report(f"Rasa + actions seuls, séquentiel ({args.sessions} sessions)", direct,
+                   time.perf_counter() - wall_started)
+            wall_started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=args.concurrent) as pool:
+                results = list(pool.map(lambda i: play_direct(stack, persona, args.turns, 100 + i),
+                                        range(args.concurrent)))
+            report(f"Rasa + actions seuls, concurrent ({args.concurrent} sessions)",
+                   [lat for session in results for lat in session], time.perf_counter() - wall_started)
 
             for service in stack.services:
                 assert service.process is not None

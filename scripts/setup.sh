@@ -12,23 +12,6 @@ elapsed() { echo "    ($(( $(date +%s) - $1 )) s)"; }
 
 hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
-find_python() {  # $1 = wanted minor version, e.g. 3.11
-  local want="$1" candidate
-  for candidate in "${PYTHON_FOR[$want]:-}" "python$want" python3; do
-    [ -n "$candidate" ] || continue
-    if command -v "$candidate" >/dev/null 2>&1 && \
-       [ "$("$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" = "$want" ]; then
-      command -v "$candidate"; return 0
-    fi
-  done
-  local root="${PYENV_ROOT:-$HOME/.pyenv}"
-  for candidate in "$root"/versions/"$want".*/bin/python"$want"; do
-    [ -x "$candidate" ] && { echo "$candidate"; return 0; }
-  done
-  return 1
-}
-declare -A PYTHON_FOR=([3.11]="${PYTHON311:-}" [3.10]="${PYTHON310:-}")
-
 make_venv() {  # $1 = folder, $2 = python minor version, $3 = lock file, $4 = human name
   local dir="$1" version="$2" lock="$3" name="$4" py stamp want started
   want="$(hash_of "$lock" pyproject.toml)"
@@ -36,7 +19,7 @@ make_venv() {  # $1 = folder, $2 = python minor version, $3 = lock file, $4 = hu
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$dir/bin/python" ]; then
     return 0
   fi
-  py="$(find_python "$version")" || fail "Python $version introuvable ($name). Installez-le (par exemple 'pyenv install $version') ou indiquez son chemin dans PYTHON${version/./}=/chemin/vers/python$version."
+  py="$(bash scripts/find_python.sh "$version")" || fail "Python $version introuvable ($name). Installez-le (par exemple 'pyenv install $version') ou indiquez son chemin dans PYTHON${version/./}=/chemin/vers/python$version."
   started=$(date +%s)
   step "Environnement $name : $dir (Python $version : $py)"
   [ -x "$dir/bin/python" ] || "$py" -m venv "$dir" || fail "impossible de créer $dir"
