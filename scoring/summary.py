@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from scoring.extensions import markers_of
-from scoring.similarity import ContentBag
+from scoring.similarity import ContentBag, shared
 
 
 def _dates_and_delays(text: str, lang: str) -> list[str]:
@@ -77,10 +77,14 @@ def detect_summary(doc: Doc, bag: ContentBag, context_bags: list[ContentBag], la
     steps = next_steps_of(doc, lang)
     res = SummaryResult(markers=[m.text for m in recap], next_steps=steps)
     if context_bags:
-        talk: set[str] = set()
-        for b in context_bags:
-            talk |= b.keys
-        res.coverage = round(len(bag.keys & talk) / len(talk), 3) if talk else None
+        talk = ContentBag(
+            frozenset().union(*(b.keys for b in context_bags)), None,
+            frozenset().union(*(b.forms for b in context_bags)),
+            tuple(p for b in context_bags for p in b.pairs), None, frozenset(),
+            frozenset().union(*(b.folded for b in context_bags)),
+        )
+        # Share of the words said before that the turn takes up (by lemma, form or plural folding).
+        res.coverage = round(len(shared(talk, bag)) / len(talk.keys), 3) if talk.keys else None
     dated = any(s.when for s in steps)
     covered = res.coverage is not None and res.coverage >= min_coverage
     res.is_summary = (bool(recap) and (not context_bags or covered or bool(steps) or len(recap) >= 2)) or (

@@ -10,9 +10,25 @@ from scoring.report import score_transcript
 from scoring.transcript import Transcript
 
 
+def thresholds_of(session: RoleplaySession) -> dict[str, Any] | None:
+    """The Bloc 4 price thresholds of the pinned persona, so the grid can place the final price."""
+    negotiation = (session.persona_snapshot or {}).get("negotiation")
+    if not isinstance(negotiation, dict):
+        return None
+    return {
+        "unit_label": negotiation.get("unit_label", "€ HT"),
+        "list_price": negotiation.get("candidate_list_price"),
+        "floor": negotiation.get("candidate_floor"),
+        "buyer_opening": negotiation.get("opening"),
+        "buyer_target": negotiation.get("target"),
+        "walk_away": negotiation.get("walk_away"),
+    }
+
+
 def transcript_of(session: RoleplaySession, turns: list[Turn]) -> Transcript:
     """The documented transcript format, built from stored turns."""
     return Transcript.model_validate({
+        "negotiation": thresholds_of(session),
         "bloc": session.bloc,
         "language": "fr",
         "persona_id": session.persona_id,
