@@ -98,8 +98,7 @@ OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 async def get_current_user(user: OptionalUser) -> User:
     if user is None:
-        raise ApiError(401, "not_authenticated", "Authentification requise.",
-                       extra={}) from None
+        raise ApiError(401, "not_authenticated", "Authentification requise.")
     return user
 
 

@@ -64,3 +64,32 @@ def test_production_seeds_no_demo_account(tmp_path) -> None:
         assert db.exec(select(User)).all() == []
         assert seed_demo_accounts(db, settings) is True
         assert len(db.exec(select(User)).all()) == 3
+
+
+def test_upgrading_a_database_with_data_keeps_it(empty_database_url: str) -> None:
+    """A database of the first release, with users and sessions, upgrades to the latest schema."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from api.db import alembic_config
+
+    engine = make_engine(empty_database_url)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO \"user\" (id, username, full_name, role, password_hash, is_active, created_at) "
+            "VALUES (1, 'ancien', 'Ancien', 'candidate', 'x', true, CURRENT_TIMESTAMP)"))
+        connection.execute(text(
+            "INSERT INTO roleplay_session (id, persona_id, candidate_id, persona_version, persona_title, bloc, "
+            "persona_snapshot, seed, status, created_at) VALUES ('s1', 'p', 1, '1', 'T', 2, '{}', 1, 'ended', "
+            "CURRENT_TIMESTAMP)"))
+        connection.execute(text(
+            "INSERT INTO turn (session_id, seq, speaker_role, speaker_id, speaker_name, text, status, created_at) "
+            "VALUES ('s1', 0, 'candidate', 'c', 'C', 'Bonjour', 'answered', CURRENT_TIMESTAMP)"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM turn")).scalar() == 1
+        row = connection.execute(text("SELECT mode, status FROM roleplay_session WHERE id = 's1'")).one()
+        assert tuple(row) == ("practice", "ended")
+        assert connection.execute(text("SELECT extra_time_percent FROM \"user\"")).scalar() == 0
+    engine.dispose()
