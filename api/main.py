@@ -14,7 +14,21 @@ from api.config import ROOT, Settings, get_settings
 from api.db import make_engine, upgrade
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit
-from api.routers import assignments, auth, cohorts, health, me, pages, personas, sessions, users
+from api.routers import (
+    assignments,
+    auth,
+    cohorts,
+    health,
+    me,
+    pages,
+    personas,
+    review_pages,
+    reviews,
+    sessions,
+    studio,
+    studio_pages,
+    users,
+)
 from api.seed import seed_demo_accounts
 from api.services.personas import PersonaLibrary
 from api.services.rasa_client import RasaClient
@@ -39,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # An invalid built-in persona stops the start here, naming the file and field.
         app.state.personas = PersonaLibrary.from_dir(settings.personas_dir)
+        app.state.personas.attach(app.state.engine)  # serves personas published from the studio too
         upgrade(app.state.engine)
         with Session(app.state.engine) as db:
             seed_demo_accounts(db, settings)
@@ -65,7 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for router in (health.router, auth.router, me.router, users.router, cohorts.router, assignments.router,
-                   personas.router, sessions.router, pages.router):
+                   personas.router, sessions.router, pages.router, studio.router, studio_pages.router):
         app.include_router(router)
+    app.include_router(reviews.router)
+    app.include_router(review_pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
     return app

@@ -22,7 +22,8 @@ _DOC_ATTRS: dict[str, Any] = {
     "subjectivity": 0.0,
     "negotiation": None,  # list[dict]: offers, concessions, counterparts
 }
-_SPAN_ATTRS: dict[str, Any] = {"question_form": None}
+_SPAN_ATTRS: dict[str, Any] = {"question_form": None,
+                                "interrogative": False}  # this sentence asks by its form (wh-word, inversion, request)
 
 
 def register_extensions() -> None:

@@ -43,6 +43,10 @@ class ReformulationConfig:
     w_other_spoke: float = 0.1  # the interlocutor's last turn had content to reflect
     other_spoke_words: int = 2
     threshold: float = 0.4
+    w_social: float = 0.0  # thanks, greetings, goodbyes: social formulas, not reflections
+    social_max_words: int = 10
+    strong_outside_questions: bool = False  # markers inside an interrogative sentence do not count
+    question_decides: bool = False  # the question penalty applies when the turn ends on an interrogative
     # A turn must be related to the interlocutor's words (overlap or vector similarity) when they
     # say enough to check it (at least ``checkable_words`` content words).
     require_related: bool = True
@@ -57,7 +61,8 @@ class ReformulationConfig:
 # itself, so French relies on markers and echoes (overlap), not on the statement/second-person cues.
 DEFAULTS = {
     "fr": ReformulationConfig(w_you=0.2, w_statement=0.0, w_frame=0.1, w_other_spoke=0.0, threshold=0.45),
-    "en": ReformulationConfig(require_related=False),
+    "en": ReformulationConfig(require_related=False, strong_outside_questions=True, question_decides=True,
+                              w_question=0.8, w_social=0.6),
 }
 
 
@@ -97,7 +102,11 @@ def detect_reformulation(
 
     ``context`` holds ``(index, speaker, bag)`` oldest first; only "other" turns can be targets.
     """
+    asking = [s for s in (doc._.question_spans or []) if s._.interrogative]
     strong = markers_of(doc, "reformulation_strong")
+    if config.strong_outside_questions:
+        # "How do you feel about it?" asks; "you feel" only reflects outside an interrogative sentence.
+        strong = [m for m in strong if not any(q.start <= m.start and m.end <= q.end for q in asking)]
     weak = markers_of(doc, "reformulation_weak")
     res = ReformulationResult(markers=[m.text for m in [*strong, *weak]])
     others = [c for c in context if c[1] == "other"][-config.window :]
@@ -121,16 +130,22 @@ def detect_reformulation(
                or best_sim >= config.related_similarity)
     you, me, frame = _pronoun_shares(doc, lang)
     interrogative = bool(doc._.interrogative)
+    if config.question_decides:
+        # A turn that ends on an interrogative question is a question, whatever reflecting came first.
+        last = [t for t in doc if not (t.is_punct or t.is_space)]
+        interrogative = bool(last) and any(q.start <= last[-1].i < q.end for q in asking)
     advice = bool(markers_of(doc, "advice"))
     words = sum(1 for t in doc if not (t.is_punct or t.is_space))
     fragment = words <= 3 and ov_union == 0
     other_spoke = len(others[-1][2].keys) >= config.other_spoke_words
+    social = bool(config.w_social) and words <= config.social_max_words and bool(markers_of(doc, "social"))
     score = (config.w_strong * bool(strong) + config.w_weak * bool(weak) + config.w_frame * frame
              + max(config.w_overlap * ov_union, config.w_soft_overlap * soft)
              + config.w_similarity * max(0.0, best_sim - 0.4)
              + config.w_you * min(1.0, you * 5) - config.w_question * (interrogative and not strong)
              - config.w_first_person * min(1.0, me * 5) + config.w_statement * (not doc._.is_question)
-             - config.w_advice * advice - config.w_fragment * fragment + config.w_other_spoke * other_spoke)
+             - config.w_advice * advice - config.w_fragment * fragment + config.w_other_spoke * other_spoke
+             - config.w_social * social)
     res.overlap, res.similarity, res.score = round(ov_union, 3), round(best_sim, 3), round(score, 3)
     res.shared_words = sorted(shared(bag, union))
     ok = score >= config.threshold and related

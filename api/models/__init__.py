@@ -1,7 +1,9 @@
 """Database tables and API schemas, one module per resource (FastAPI template's model families)."""
 
 from api.models.cohort import Assignment, Cohort, CohortMember, JurorAssignment, SessionMode
+from api.models.review import ReviewAudit, ReviewCriterion, ReviewGrid, ReviewPreference
 from api.models.roleplay import RoleplaySession, SessionStatus, Turn, TurnStatus
+from api.models.studio import Regrade, RubricVersion, StudioPersona, StudioPersonaVersion, StudioStatus
 from api.models.token import AuthToken
 from api.models.user import Role, User
 
@@ -11,10 +13,19 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "JurorAssignment",
+    "Regrade",
+    "ReviewAudit",
+    "ReviewCriterion",
+    "ReviewGrid",
+    "ReviewPreference",
     "Role",
     "RoleplaySession",
+    "RubricVersion",
     "SessionMode",
     "SessionStatus",
+    "StudioPersona",
+    "StudioPersonaVersion",
+    "StudioStatus",
     "Turn",
     "TurnStatus",
     "User",

@@ -5,27 +5,52 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import SQLModel
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel
 
 from personas.loader import load_library
 from personas.schema import Persona
 
 
 class PersonaLibrary:
-    """Built-in personas by id. Loading fails (naming the file) on any invalid persona."""
+    """Built-in personas by id, plus (once `attach`ed to the database) personas published from the studio.
+
+    Loading fails (naming the file) on any invalid built-in persona. Studio personas were validated
+    when saved; a published one is served at its latest version, read from the database on each call
+    so a new version or an archive takes effect without a restart.
+    """
 
     def __init__(self, personas: dict[str, Persona]) -> None:
         self._personas = personas
+        self._engine: Engine | None = None
 
     @classmethod
     def from_dir(cls, path: Path) -> PersonaLibrary:
         return cls(load_library(path))
 
-    def get(self, persona_id: str) -> Persona | None:
+    def attach(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def builtin(self, persona_id: str) -> Persona | None:
+        """Only the read-only files of the library (never a studio persona)."""
         return self._personas.get(persona_id)
 
-    def all(self) -> list[Persona]:
+    def builtins(self) -> list[Persona]:
         return sorted(self._personas.values(), key=lambda p: (p.bloc, p.title))
+
+    def get(self, persona_id: str) -> Persona | None:
+        return self._personas.get(persona_id) or self._published().get(persona_id)
+
+    def all(self) -> list[Persona]:
+        return self.builtins() + sorted(self._published().values(), key=lambda p: (p.bloc, p.title))
+
+    def _published(self) -> dict[str, Persona]:
+        if self._engine is None:
+            return {}
+        from api.services.studio import published_personas  # the studio imports this module
+
+        with Session(self._engine) as db:
+            return published_personas(db)
 
 
 class SpeakerPublic(SQLModel):

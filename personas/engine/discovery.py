@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from personas.engine.context import TurnContext
-from personas.engine.reading import mentions
+from personas.engine.reading import PRICE_INTENTS, mentions
 from personas.schema import HiddenNeed, Objection
 
 OPEN_QUESTION_TRUST = 0.07
@@ -104,9 +104,11 @@ def objection(ctx: TurnContext, objection_id: str) -> Objection:
     return next(o for o in ctx.persona.objections if o.id == objection_id)
 
 
-# An argument may reach the NLU as an offer or a plain statement; if it carries the expected
-# resolution words, the persona hears the answer to its objection all the same.
-ARGUMENT_INTENTS = frozenset({"handle_objection", "present_offer", "assertive_statement", "propose_solution"})
+# An argument may reach the NLU as an offer, a price turn or a plain statement; if it carries the
+# expected resolution words, the persona hears the answer to its objection all the same.
+ARGUMENT_INTENTS = frozenset(
+    {"handle_objection", "present_offer", "assertive_statement", "propose_solution", *PRICE_INTENTS}
+)
 
 
 def _answers(ctx: TurnContext, obj: Objection) -> bool:

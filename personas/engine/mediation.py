@@ -11,7 +11,7 @@ from __future__ import annotations
 from personas.engine.context import TurnContext, clamp
 from personas.engine.discovery import answer_closed_question, matching_need, reveal_need
 from personas.engine.reading import mentions
-from personas.intents import CLOSING_INTENTS
+from personas.intents import CLOSING_INTENTS, QUESTION_INTENTS
 from personas.schema import TeamMember
 
 INTERRUPT_TENSION = 0.55
@@ -170,7 +170,10 @@ def play_mediation_turn(ctx: TurnContext) -> None:
         ctx.voice.say("goodbye")
         ctx.end("no_agreement")
         return
-    if intent in {"greet", "introduce_self"} and not st.greeted:
+    greeting = intent in {"greet", "introduce_self"} or (
+        r.greets and st.turn <= 2 and intent not in {"set_ground_rules", "invite_to_speak", *CLOSING_INTENTS}
+    )
+    if greeting and not st.greeted:
         st.greeted = True
         ctx.adjust(trust=0.04)
         for member in _members(ctx):
@@ -187,7 +190,12 @@ def play_mediation_turn(ctx: TurnContext) -> None:
             _calm(ctx, member, 0.1)
             ctx.voice.say("ground_rules_ack", member.speaker)
         return
-    if intent in CLOSING_INTENTS or (r.asks_agreement and st.solution_agreed):
+    if _solution_in_disguise(ctx):
+        ctx.event(f"reread:{intent}>propose_solution")
+        propose_solution(ctx)
+        return
+    next_step_asked = r.proposes_next_step and "?" in r.text and intent not in QUESTION_INTENTS
+    if intent in CLOSING_INTENTS or (st.solution_agreed and (r.asks_agreement or next_step_asked)):
         close(ctx)
         return
     if intent == "summarize" or (r.summary and not r.open_question):
@@ -207,7 +215,7 @@ def play_mediation_turn(ctx: TurnContext) -> None:
         ctx.event("summary_ok")
         ctx.voice.say("reformulation_ok", _members(ctx)[0].speaker)
         return
-    if r.reformulation:
+    if r.reformulation or _reformulation_in_disguise(ctx):
         echoed = _reformulation_target(ctx)
         if echoed is None:
             ctx.event("reformulation_off")
@@ -245,6 +253,41 @@ def play_mediation_turn(ctx: TurnContext) -> None:
         ctx.voice.say("out_of_scope", target(ctx).speaker)
         return
     ctx.voice.say("assertive_ack", target(ctx).speaker)
+
+
+# Words that make a statement a proposal (« Je vous propose trois choses… », « Désormais… »).
+_PROPOSAL_WORDS = [
+    "je vous propose", "je propose", "ma proposition", "desormais", "a partir de maintenant", "dorenavant",
+]  # fmt: skip
+# Intents that mean nothing in a mediation: the NLU gives them to long restatements or proposals.
+_SALES_ONLY = frozenset({"handle_objection", "ask_counterpart", "propose_price", "concede", "closed_question"})
+# Intents the NLU gives to a long proposal (« Je vous propose trois règles… »).
+_SOLUTION_LOOKALIKES = _SALES_ONLY | CLOSING_INTENTS | {"assertive_statement", "reframe", "reformulate", "summarize"}
+
+
+def _solution_in_disguise(ctx: TurnContext) -> bool:
+    """A proposal typed as an argument or a reframe: it names what a member needs and proposes it.
+
+    Typed as ground rules, it must address both members (« je vous propose quelques règles » is the
+    ground rules themselves), and only once the ground rules are set.
+    """
+    r, st = ctx.reading, ctx.state
+    if st.solution_agreed or r.summary_cue or not r.statement or not mentions(r.folded, _PROPOSAL_WORDS):
+        return False
+    addressed_members = [m for m in _members(ctx) if mentions(r.folded, m.solution_keywords)]
+    if r.intent == "set_ground_rules":
+        return st.ground_rules and len(addressed_members) == len(_members(ctx))
+    return bool(addressed_members) and r.intent in _SOLUTION_LOOKALIKES
+
+
+def _reformulation_in_disguise(ctx: TurnContext) -> bool:
+    """A statement echoing what a member said, typed with a sales-only or low-confidence intent."""
+    r = ctx.reading
+    if not r.statement or not (r.intent in _SALES_ONLY or r.weak_intent):
+        return False
+    if r.intent in {"express_empathy", "apologize", "reframe", "summarize", "set_ground_rules", "invite_to_speak"}:
+        return False
+    return _reformulation_target(ctx) is not None
 
 
 def _interests_on_table(ctx: TurnContext, member: TeamMember) -> bool:

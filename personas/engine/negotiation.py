@@ -21,6 +21,10 @@ from personas.engine.reading import mentions
 from personas.engine.voice import format_price
 from personas.schema import Counterpart, Negotiation
 
+# Bounds of what can be a price for the contract, relative to the buyer's opening and the list price.
+PLAUSIBLE_LOW = 0.5
+PLAUSIBLE_HIGH = 2.0
+
 
 def position(n: Negotiation, step: int) -> float:
     """The buyer's ceiling after ``step`` moves: rounded down, strictly below ``walk_away``."""
@@ -37,6 +41,11 @@ def price_text(n: Negotiation, value: float) -> str:
     if abs(value - n.walk_away) < 0.5:
         return "votre proposition"
     return format_price(value, n.unit_label)
+
+
+def plausible_price(n: Negotiation, amount: float) -> bool:
+    """A figure far from the deal's scale (« 900 € l'heure d'arrêt ») is not a price for the contract."""
+    return PLAUSIBLE_LOW * n.opening <= amount <= PLAUSIBLE_HIGH * n.candidate_list_price
 
 
 def named_counterpart(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> Counterpart | None:
@@ -77,13 +86,14 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
     if st.agreed_price is not None:
         ctx.voice.say("nothing_new")
         return
+    price = r.price if r.price is not None and plausible_price(n, r.price) else None
     early = ctx.essential_revealed() < n.needs_before_price and not st.candidate_offers
-    if early and r.price is not None and raise_objection(ctx, "price_before_discovery") is not None:
-        st.candidate_offers.append(r.price)
+    if early and price is not None and raise_objection(ctx, "price_before_discovery") is not None:
+        st.candidate_offers.append(price)
         return
     ctx.advance("negociation")
     counterpart = named_counterpart(ctx, n, st)
-    if r.price is None:
+    if price is None:
         if counterpart is not None and r.intent == "ask_counterpart":
             ctx.voice.say("demand", demande=next(iter(n.wants_in_exchange)).label)
         elif r.intent == "concede":
@@ -95,7 +105,7 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
         else:
             _demand(ctx, n, st)
         return
-    amount = r.price
+    amount = price
     previous = st.candidate_offers[-1] if st.candidate_offers else None
     st.candidate_offers.append(amount)
     st.rounds += 1

@@ -16,6 +16,8 @@ from personas.intents import QUESTION_INTENTS
 from scoring.numbers import extract_quantities, first_amount
 
 LOW_CONFIDENCE = 0.3
+# Below this the NLU's intent is weak evidence: the text and the signals may overrule it.
+WEAK_CONFIDENCE = 0.6
 # Only in these intents is a bare « 210 000 » read as a price (elsewhere it may be « EN 9100 »).
 PRICE_INTENTS = frozenset({"propose_price", "concede", "ask_counterpart"})
 _AGGRESSIVE_LABELS = {"aggressive", "agressif", "agressive", "hostile"}
@@ -39,7 +41,32 @@ def mentions(text_folded: str, keywords: list[str]) -> bool:
     return any(re.search(r"(?<!\w)" + re.escape(fold(k)), text_folded) for k in keywords)
 
 
-_AGREEMENT_WORDS = ["d'accord", "ok pour", "ca vous va", "ca vous convient", "on valide", "validons", "on signe"]
+_AGREEMENT_WORDS = [
+    "d'accord", "ok pour", "ca vous va", "ca vous convient", "on valide", "validons", "on signe",
+    "pouvons-nous valider", "pouvons-nous signer", "pouvons-nous inscrire", "pouvons-nous acter",
+    "pouvons-nous lancer", "pouvons-nous demarrer", "on peut valider", "on peut lancer", "on lance",
+]  # fmt: skip
+# Openers a candidate uses to restate what they heard, whatever intent the NLU gives the turn.
+_REFORMULATION_MARKERS = [
+    "si je comprends bien", "si je vous comprends bien", "si j'ai bien compris", "si je vous ai bien compris",
+    "si je vous suis", "si je vous entends bien", "si je vous ai bien entendu", "si j'entends bien",
+    "autrement dit", "en d'autres termes", "si je reformule", "pour reformuler", "je reformule",
+    "ce que j'entends", "ce que je comprends", "vous voulez dire que",
+]  # fmt: skip
+_REFORMULATION_OPENER = re.compile(r"^\s*(donc|alors)?,?\s*pour vous,")
+# Openers of a summary (« Pour récapituler, … »): the scoring or the NLU may miss them in a long turn.
+_SUMMARY_MARKERS = [
+    "pour recapituler", "je recapitule", "recapitulons", "si je recapitule", "en resume", "pour resumer",
+    "je resume", "si je resume", "resumons", "en synthese", "pour synthetiser", "je fais la synthese",
+    "si l'on fait le point", "si on fait le point", "faisons le point sur ce",
+]  # fmt: skip
+# A price offer, as opposed to a figure quoted in an argument (« 900 € l'heure d'arrêt »).
+_OFFER_WORDS = [
+    "je peux descendre", "je peux aller", "je peux vous faire", "je peux faire", "je vous propose", "je propose",
+    "nous proposons", "notre proposition", "ma proposition", "notre prix", "mon prix", "je vous fais", "je fais",
+    "descendre a", "aller a", "ramener a", "dernier effort", "mon dernier prix", "notre tarif", "c'est ma",
+]  # fmt: skip
+_GREETINGS = re.compile(r"^\s*(bonjour|bonsoir|salut|enchante)(?!\w)")
 _NEXT_STEP_WORDS = [
     "rendez-vous", "demonstration", "demo ", "prochaine etape", "se revoir", "nous revoir", "rencontrer",
     "point le", "bilan le", "comite du", "bon de commande",
@@ -62,6 +89,14 @@ class Reading:
     harsh: bool  # only the tone analysis says so: tension rises, the turn is still answered
     semi_open: bool  # an information question the analysis calls closed, asked with a discovery intent
     assertive: bool
+    weak_intent: bool  # confidence below WEAK_CONFIDENCE: the intent is only a hint
+    statement: bool  # neither a « ? » nor a question for the analysis
+    greets: bool  # the turn opens with « Bonjour… »
+    reformulation_cue: bool  # the text or the analysis (not the intent alone) says it is a reformulation
+    summary_cue: bool  # the text or the analysis (not the intent alone) says it is a summary
+    open_cue: bool  # a « ? » with a question word (« Quelles… ? ») or that the analysis calls open
+    restates: bool  # opens like a reformulation (« Si je comprends bien… »): not an offer, not a price
+    offers_price: bool  # words of a price offer (« je peux descendre à », « je vous propose »)
     words: int
     has_date: bool
     amount: float | None  # an explicit amount (« 12 000 € », « 12k€ »)
@@ -73,8 +108,8 @@ class Reading:
 
     @property
     def asks_agreement(self) -> bool:
-        """« Êtes-vous d'accord pour… ? » labelled a mere closed question by the NLU."""
-        return self.closed_question and mentions(self.folded, _AGREEMENT_WORDS)
+        """« Êtes-vous d'accord pour… ? », « Pouvons-nous valider… ? », whatever intent the NLU gave it."""
+        return (self.closed_question or "?" in self.text) and mentions(self.folded, _AGREEMENT_WORDS)
 
     @property
     def proposes_next_step(self) -> bool:
@@ -83,34 +118,45 @@ class Reading:
 
 
 def read_turn(turn: CandidateTurn) -> Reading:
-    """Combine intent, confidence and optional per-turn signals into a ``Reading``."""
+    """Combine intent, confidence, optional per-turn signals and the text itself into a ``Reading``.
+
+    Text markers (« Si je comprends bien », « Pour récapituler ») are read whatever the intent: long
+    natural turns are where the NLU errs most, and these openers are unambiguous.
+    """
     intent = turn.intent or "nlu_fallback"
     signals = turn.analysis
+    folded = fold(turn.text)
     low = intent == "nlu_fallback" or turn.confidence < LOW_CONFIDENCE
+    statement = "?" not in turn.text and (signals is None or not signals.is_question)
+    reformulation_marker = mentions(folded, _REFORMULATION_MARKERS) or bool(_REFORMULATION_OPENER.search(folded))
+    summary_marker = mentions(folded, _SUMMARY_MARKERS)
     aggressive = intent == "aggressive_statement"
     harsh = semi_open = False
     if signals is not None:
         closed = signals.question_type == "closed" or (intent == "closed_question" and signals.question_type != "open")
-        open_q = not closed and (signals.question_type == "open" or intent in QUESTION_INTENTS)
+        if closed and statement:
+            closed = False  # « closed_question » on a turn that asks nothing (a restatement, an argument)
+        # A discovery intent on a turn that asks nothing (« Je récapitule, … ») is not an open question.
+        open_q = not closed and (signals.question_type == "open" or (intent in QUESTION_INTENTS and not statement))
         if closed and intent in QUESTION_INTENTS and _WH_WORDS.search(turn.text):
             closed, open_q, semi_open = False, True, True
-        reformulation = intent == "reformulate" or signals.is_reformulation
-        summary = intent == "summarize" or signals.is_summary
+        reformulation = intent == "reformulate" or signals.is_reformulation or reformulation_marker
+        summary = intent == "summarize" or signals.is_summary or summary_marker
         label = signals.assertiveness.lower() if isinstance(signals.assertiveness, str) else ""
         harsh = not aggressive and label in _AGGRESSIVE_LABELS
         assertive = intent == "assertive_statement" or label in _ASSERTIVE_LABELS
     else:
         closed = intent == "closed_question"
         open_q = intent in QUESTION_INTENTS
-        reformulation = intent == "reformulate"
-        summary = intent == "summarize"
+        reformulation = intent == "reformulate" or reformulation_marker
+        summary = intent == "summarize" or summary_marker
         assertive = intent == "assertive_statement"
     quantities = extract_quantities(turn.text)
     explicit = next((q.value for q in quantities if q.kind == "amount"), None)
     return Reading(
         intent=intent,
         text=turn.text,
-        folded=fold(turn.text),
+        folded=folded,
         low_confidence=low,
         open_question=open_q,
         closed_question=closed,
@@ -120,6 +166,15 @@ def read_turn(turn: CandidateTurn) -> Reading:
         harsh=harsh,
         semi_open=semi_open,
         assertive=assertive,
+        weak_intent=turn.confidence < WEAK_CONFIDENCE,
+        statement=statement,
+        greets=bool(_GREETINGS.search(folded)),
+        restates=reformulation_marker,
+        reformulation_cue=reformulation_marker or (signals is not None and signals.is_reformulation),
+        summary_cue=summary_marker or (signals is not None and signals.is_summary),
+        open_cue="?" in turn.text
+        and (_WH_WORDS.search(turn.text) is not None or (signals is not None and signals.question_type == "open")),
+        offers_price=mentions(folded, _OFFER_WORDS),
         words=len(turn.text.split()),
         has_date=any(q.kind == "date" for q in quantities),
         amount=explicit,

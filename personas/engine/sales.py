@@ -13,6 +13,8 @@ from personas.engine.discovery import (
     raise_objection,
 )
 from personas.engine.negotiation import deal_outcome, negotiate
+from personas.engine.reading import PRICE_INTENTS
+from personas.engine.rereading import reread, sales_intent
 from personas.intents import CLOSING_INTENTS
 
 SUMMARY_NEEDS = 3
@@ -28,26 +30,24 @@ def play_sales_turn(ctx: TurnContext) -> None:
         return
     if raise_objection(ctx, "keyword") is not None:
         return  # a pet hate (« la planète », « pas cher »…): the persona reacts to that first
-    if intent in CLOSING_INTENTS or _closing_in_disguise(ctx):
+    reread(ctx, sales_intent(ctx))  # NLU noise: the text and the signals may overrule the intent
+    r = ctx.reading
+    intent = r.intent
+    if intent in CLOSING_INTENTS:
         close(ctx)
         return
     if intent == "summarize" or (r.summary and not r.open_question):
         summarize(ctx)
         return
-    if (
-        ctx.state.open_objections
-        and intent in {"handle_objection", "apologize", "present_offer", "assertive_statement", "propose_solution"}
-        and handle_objections(ctx)
-    ):
-        return
-    priced_offer = r.amount is not None and intent == "present_offer"
-    if (intent in {"propose_price", "concede", "ask_counterpart"} or priced_offer) and price_talk(ctx):
+    price_turn = intent in PRICE_INTENTS or (r.amount is not None and intent == "present_offer")
+    answered = bool(ctx.state.open_objections) and intent in OBJECTION_ANSWER_INTENTS and handle_objections(ctx)
+    if answered and not (price_turn and r.offers_price):
+        return  # an argument quoting figures (« 900 € l'heure d'arrêt ») is not a price offer
+    if price_turn and price_talk(ctx):
         return
     if intent in {"greet", "introduce_self"}:
         if not ctx.state.greeted:
-            ctx.state.greeted = True
-            ctx.adjust(trust=0.04)
-            ctx.voice.say("greeting")
+            _greet(ctx)
             return
         if not r.is_question:
             ctx.voice.say("small_talk")
@@ -94,13 +94,16 @@ def play_sales_turn(ctx: TurnContext) -> None:
     ctx.voice.say("assertive_ack" if r.assertive or intent == "assertive_statement" else "open_generic")
 
 
-def _closing_in_disguise(ctx: TurnContext) -> bool:
-    """NLU noise near the end: a dated next step typed as an offer, « d'accord ? » as a closed question."""
-    r, st = ctx.reading, ctx.state
-    if r.asks_agreement and st.stage == "conclusion":
-        return True
-    late = st.offer_presented and not st.open_objections
-    return late and r.intent in {"present_offer", "propose_solution", "assertive_statement"} and r.proposes_next_step
+# Intents whose turn may carry the argument that answers an open objection (with its resolution words).
+OBJECTION_ANSWER_INTENTS = frozenset(
+    {"handle_objection", "apologize", "present_offer", "assertive_statement", "propose_solution", *PRICE_INTENTS}
+)
+
+
+def _greet(ctx: TurnContext) -> None:
+    ctx.state.greeted = True
+    ctx.adjust(trust=0.04)
+    ctx.voice.say("greeting")
 
 
 def _agreed_price_restated(ctx: TurnContext) -> bool:

@@ -20,7 +20,7 @@ FILLERS = {
            "ben", "bah", "enfin", "aussi", "merci", "parfait", "super", "entendu"},
     "en": {"so", "and", "okay", "ok", "um", "uh", "well", "yeah", "right", "alright", "now", "but", "oh",
            "mm", "hmm", "mm-hmm", "then", "also", "great", "good", "sure", "yes", "no", "just", "cool", "gotcha",
-           "i", "see", "thanks", "thank", "you", "hm"},
+           "i", "see", "thanks", "thank", "you", "hm", "mean", "know"},
 }
 _FR_INVERSION_NO_MARK = re.compile(
     r"^(?:avez|êtes|pouvez|voulez|souhaitez|seriez|auriez|pensez|croyez|trouvez|connaissez|savez|utilisez|"
@@ -35,7 +35,9 @@ _FR_WH_HEAD = re.compile(
     re.IGNORECASE,
 )
 _EN_AUX_AFTER_WH = re.compile(
-    r"^\s*(?:do|does|did|are|is|was|were|can|could|would|will|have|has|had|should|'s|'re|am)\b", re.IGNORECASE
+    # "what do…", and "how confident are…", "what things would…" (one word, not a subject, in between)
+    r"^\s*(?:(?!(?:i|you|we|they|he|she|it|that|this|there|your|my|the)\b)[\w-]+\s+)?"
+    r"(?:do|does|did|are|is|was|were|can|could|would|will|have|has|had|should|'s|'re|am)\b", re.IGNORECASE
 )
 _ALTERNATIVE = {"fr": re.compile(r"\sou\s(?!pas\b|non\b)", re.I), "en": re.compile(r"\sor\s(?!not\b)", re.I)}
 _INDIRECT_VERBS = {"savoir", "dire", "demander", "comprendre", "voir", "expliquer", "ignorer", "décider",
@@ -78,7 +80,13 @@ class QuestionDetector:
         has_mark = "?" in text
         head = self._head(sent)
         limit = head + self.start_window
-        at_start = {m.label_ for m in markers if m.start <= limit}
+        if self.lang == "en":
+            # English asks by inversion: the wh-word or the auxiliary opens the clause. A wh-word later
+            # on is a relative (« someone who… », "that's what I do"), one followed by a subject is a
+            # subordinate clause ("when you picked him up, …"), an auxiliary later on is a statement.
+            at_start = {m.label_ for m in markers if self._en_opens(sent, m, head)}
+        else:
+            at_start = {m.label_ for m in markers if m.start <= limit}
         anywhere = {m.label_ for m in markers}
         if "leading" in anywhere:
             at_start.add("leading")
@@ -108,10 +116,7 @@ class QuestionDetector:
                         # Typed chat drops « ? »: « Quel est votre budget », « Pourquoi ce choix ».
                         bool(_FR_WH_HEAD.match(tail)))
                 else:
-                    first = sent.doc[head] if head < sent.end else None
-                    rest = sent.doc[head + 1 : sent.end].text if first is not None else ""
-                    asks = ((wh_open or wh_fact) and bool(_EN_AUX_AFTER_WH.match(rest))) or (
-                        "closed_opener" in at_start and first is not None and first.lower_ in _EN_AUX)
+                    asks = self._en_asks_unmarked(sent, markers)
             if not asks and self.lang == "fr":
                 asks = self._in_situ(sent, markers)
             if not asks:
@@ -120,6 +125,7 @@ class QuestionDetector:
                          or (not has_mark and self.lang == "fr"))
         if interrogative:
             sent.doc._.interrogative = True
+            sent._.interrogative = True
         if has_mark and not interrogative and not self.declarative_questions:
             words = sum(1 for t in sent if not (t.is_punct or t.is_space))
             if words > self.declarative_max_words or words <= 1:
@@ -133,6 +139,43 @@ class QuestionDetector:
         if _ALTERNATIVE[self.lang].search(text):
             return "alternative"
         return "closed"
+
+    @staticmethod
+    def _en_asks_unmarked(sent: Span, markers: list[Span]) -> bool:
+        """English without « ? »: the sentence must open (after discourse fillers, not "I"/"you")
+        on a wh-word followed by an auxiliary, or on an auxiliary followed by its subject."""
+        doc = sent.doc
+        head = next((t.i for t in sent if not (t.is_punct or t.is_space or t.lower_ in _EN_OPENING_FILLERS)),
+                    sent.end)
+        if head >= sent.end:
+            return False
+        for m in markers:
+            if m.start != head:
+                continue
+            if m.label_ in ("wh_open", "wh_factual") and _EN_AUX_AFTER_WH.match(doc[m.end : sent.end].text):
+                return True
+            if m.label_ == "closed_opener" and doc[head].lower_ in _EN_AUX:
+                return True
+        return False
+
+    @staticmethod
+    def _en_opens(sent: Span, m: Span, head: int) -> bool:
+        """Does English marker ``m`` open the clause (see ``classify_sentence``)?"""
+        doc = sent.doc
+        if m.label_ in ("wh_open", "wh_factual", "closed_opener"):
+            if m.label_ == "wh_open" and m.end - m.start > 1 and m.text.split()[0].lower() in ("anything", "any"):
+                return True  # "…anything else?", "…any other ideas?" ask wherever they stand
+            prev = doc[m.start - 1] if m.start > sent.start else None
+            if not (m.start <= head or prev is None or prev.is_punct
+                    or (m.label_ != "closed_opener" and m.start - 1 == head and prev.lower_ in _EN_PREPOSITIONS)):
+                return False
+            if m.label_ != "closed_opener" and m.end - m.start == 1 and m.end < sent.end:
+                nxt = doc[m.end]
+                after = doc[m.end + 1] if m.end + 1 < sent.end else None
+                if nxt.lower_ in _EN_SUBJECTS and not (after is not None and after.lower_.endswith("ing")):
+                    return False
+            return True
+        return m.start <= head + 3
 
     @staticmethod
     def _in_situ(sent: Span, markers: list[Span]) -> bool:
@@ -191,6 +234,9 @@ class QuestionDetector:
         return None
 
 
+_EN_OPENING_FILLERS = FILLERS["en"] - {"i", "you", "see", "thanks", "thank", "mean", "know"}
+_EN_PREPOSITIONS = {"in", "on", "about", "for", "with", "to", "at", "from", "by", "of", "since", "until"}
+_EN_SUBJECTS = {"i", "you", "we", "they", "he", "she", "it", "your", "my", "his", "her", "their", "our", "the"}
 _EN_AUX = {"do", "does", "did", "are", "is", "was", "were", "can", "could", "would", "will", "have", "has",
            "had", "should", "shall", "may", "might", "am", "don't", "doesn't", "didn't", "aren't", "isn't",
            "wasn't", "haven't", "hasn't", "wouldn't", "couldn't", "won't", "any", "anything"}

@@ -86,6 +86,7 @@ CASES = {
         "advice": "You should keep this supplier.",
         "affirmation": "Well done on this quarter.",
         "phatic": "Hi, how are you doing?",
+        "social": "Thanks a lot, see you on Thursday.",
     },
 }
 

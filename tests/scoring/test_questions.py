@@ -49,6 +49,20 @@ def test_french_questions(text: str, is_q: bool, qtype: str | None, form: str | 
         ("Would you rather start in March or in April?", True, "closed"),
         ("How many people use the tool every day?", True, "closed"),
         ("We deliver within two days everywhere in the country.", False, None),
+        # English asks by inversion: a wh-word or auxiliary must open the clause.
+        ("Is there anything else you would like to add?", True, "open"),
+        ("Okay, so what do you like about this supplier", True, "open"),
+        ("Have you tried the new route planner", True, "closed"),
+        ("I don't do that on weekends.", False, None),
+        ("So that's just what you've always done.", False, None),
+        ("Let's see how well the new process works.", False, None),
+        ("There are a few options around which plan you choose.", False, None),
+        ("When you called the supplier, they had no stock left?", True, "closed"),
+        ("We met a buyer who really liked the demo?", True, "closed"),
+        ("So how confident are you about the launch date", True, "open"),
+        ("What you decide is up to your board.", False, None),
+        ("I'm wondering what your team thinks of the new pricing.", True, "open"),
+        ("You're wondering what the point of another meeting is.", False, None),
     ],
 )
 def test_english_questions(text: str, is_q: bool, qtype: str | None) -> None:

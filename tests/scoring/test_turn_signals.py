@@ -123,3 +123,27 @@ def test_colloquial_questions_without_question_mark() -> None:
     assert one("vous utilisez quoi aujourd'hui pour vos plannings").is_question
     assert one("et ça vous coûte combien chaque mois").question_type == "closed"
     assert not one("je ne sais pas quand il arrive").is_question
+
+
+EN_CLIENT = ("other", "My manager keeps changing the targets and I feel like nothing I do is ever enough.")
+
+
+def test_english_marker_inside_a_wh_question_does_not_reflect() -> None:
+    # "you feel" / "you think" are reflection openers only outside an interrogative sentence.
+    assert not one("How do you feel when the targets change again?", [EN_CLIENT], "en").is_reformulation
+    assert not one("What do you think would help with your manager?", [EN_CLIENT], "en").is_reformulation
+    assert one("So you feel that nothing is ever enough for your manager.", [EN_CLIENT], "en").is_reformulation
+
+
+def test_english_turn_ending_on_a_question_is_not_a_reflection() -> None:
+    # The final interrogative sentence decides, unless a reflection marker stands outside it.
+    ann = one("Targets change. What would a fair target look like for you?", [EN_CLIENT], "en")
+    assert ann.is_question and not ann.is_reformulation
+    ann = one("It sounds like the moving targets wear you down. What would help?", [EN_CLIENT], "en")
+    assert ann.is_question and ann.is_reformulation
+
+
+def test_english_social_formulas_are_not_reflections() -> None:
+    ctx = [("other", "Thanks, this was really useful for me.")]
+    for text in ("You're welcome.", "Thank you so much, see you next week.", "Hi Sam, good to see you again."):
+        assert not one(text, ctx, "en").is_reformulation, text

@@ -1,0 +1,73 @@
+"""Exports of reviews: one session as JSON (for archiving or an appeal), a cohort as CSV (for the
+certification body's spreadsheet). Both are built from the same views as the pages, so an export
+never shows what its reader could not see on screen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from api.models import CohortMember, RoleplaySession, SessionStatus, User
+from api.models.cohort import SessionMode
+from api.services import review
+from api.services.dialogue import turns_of
+
+
+def session_export(db: Session, session: RoleplaySession, viewer: User) -> dict[str, Any]:
+    """Transcript, automatic annotations, grids (as the viewer may see them) and the audit trail."""
+    view = review.build_review(db, session, viewer)
+    grids = ([view["grid"]] if view["grid"] else []) + view["other_grids"]
+    visible_grid_ids = {g["id"] for g in grids if g.get("id") is not None}
+    report = session.report or {}
+    return {
+        "format": "roleplay-review-export/1",
+        "session": view["session"],
+        "transcript": [{"id": f"t{t.seq}", "speaker_role": t.speaker_role,
+                        "speaker_name": "Candidat·e" if view["blind"] and t.speaker_role == "candidate"
+                        else t.speaker_name, "text": t.text, "timestamp": t.created_at.isoformat()}
+                       for t in turns_of(db, session.id)],
+        "annotations": report.get("turns") or [],
+        "conversation": report.get("conversation") or {},
+        "automatic_grid": report.get("grid") or {},
+        "grids": grids,
+        "agreement": view["agreement"],
+        "audit": [a.model_dump(mode="json") for a in review.audit_of(db, session.id, visible_grid_ids)],
+    }
+
+
+CSV_COLUMNS = ["session", "candidat", "persona", "bloc", "mode", "terminée le", "juré", "statut", "décision",
+               "signée le", "critère", "niveau automatique", "niveau final", "commentaire"]
+
+
+def cohort_csv(db: Session, cohort_id: int) -> str:
+    """One line per (session, juror grid, criterion) of the cohort's candidates; `;`-separated for
+    French spreadsheets, with a UTF-8 BOM so that accents open correctly."""
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    sessions = db.exec(select(RoleplaySession).where(
+        col(RoleplaySession.candidate_id).in_(members), RoleplaySession.status == SessionStatus.ended,
+        RoleplaySession.mode != SessionMode.trial).order_by(col(RoleplaySession.ended_at)))
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(CSV_COLUMNS)
+    for session in sessions:
+        if not review.report_items(session):
+            continue
+        candidate = db.get(User, session.candidate_id)
+        name = review.candidate_label(session, candidate, blind=False)
+        for grid in review.grids_of(db, session.id):
+            juror = db.get(User, grid.juror_id)
+            view = review.grid_view(db, grid, session, (juror.full_name or juror.username) if juror else "")
+            for criterion in view["criteria"]:
+                writer.writerow([session.id, name, session.persona_title, session.bloc, session.mode,
+                                 session.ended_at.isoformat() if session.ended_at else "", view["juror_name"],
+                                 view["status_label"], view["decision_label"] or "",
+                                 view["signed_at"].isoformat() if view["signed_at"] else "", criterion["label"],
+                                 "" if criterion["auto_level"] is None else criterion["auto_level"],
+                                 "" if criterion["final_level"] is None else criterion["final_level"],
+                                 criterion["comment"]])
+    return out.getvalue()
