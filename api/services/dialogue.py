@@ -183,7 +183,7 @@ def _close(db: Session, session: RoleplaySession, reason: str) -> None:
     session.status = SessionStatus.ended
     session.ended_reason = reason
     session.ended_at = utcnow()
-    session.report = score_session(session, turns_of(db, session.id))
+    session.report = score_session(session, turns_of(db, session.id), db)
     db.add(session)
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.models import RoleplaySession, Turn
+import yaml
+from sqlmodel import Session, col, select
+
+from api.models import RoleplaySession, RubricVersion, Turn
 from scoring.errors import ScoringInputError
 from scoring.report import score_transcript
+from scoring.rubric import Rubric, parse_rubric
 from scoring.transcript import Transcript
 
 
@@ -51,13 +55,29 @@ def empty_report(reason: str) -> dict[str, Any]:
             "conversation": {"questions": 0, "open_questions": 0, "closed_questions": 0}}
 
 
-def score_session(session: RoleplaySession, turns: list[Turn]) -> dict[str, Any]:
-    """JSON-ready score report of a session."""
+def latest_rubric(db: Session, bloc: int) -> tuple[int, Rubric | None]:
+    """The newest rubric version trainers saved for this bloc; (0, None) means the packaged file."""
+    version = db.exec(
+        select(RubricVersion).where(RubricVersion.bloc == bloc).order_by(col(RubricVersion.number).desc())
+    ).first()
+    if version is None:
+        return 0, None
+    return version.number, parse_rubric(yaml.safe_load(version.yaml_text))
+
+
+def score_session(session: RoleplaySession, turns: list[Turn], db: Session | None = None) -> dict[str, Any]:
+    """JSON-ready score report of a session, graded with the bloc's latest rubric version.
+
+    The version number used is kept in the report (`rubric_version_number`), so that a later
+    re-grade with a newer rubric can be shown beside it.
+    """
     if not any(turn.speaker_role == "candidate" for turn in turns):
         return empty_report("Aucun message du candidat : rien à évaluer.")
+    number, rubric = latest_rubric(db, session.bloc) if db is not None else (0, None)
     try:
-        report = score_transcript(transcript_of(session, turns))
+        report = score_transcript(transcript_of(session, turns), rubric=rubric)
     except ScoringInputError as error:
         return empty_report(str(error))
     data: dict[str, Any] = report.model_dump(mode="json")
+    data["rubric_version_number"] = number
     return data

@@ -129,11 +129,12 @@ def _grid_summary(report: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def grades_of(db: Session, session: RoleplaySession) -> dict[str, Any]:
-    """The original grade (packaged rubric, version 0) and every re-grade, side by side."""
+    """The original grade (with the rubric version in force when the session ended) and every re-grade."""
     regrades = db.exec(select(Regrade).where(Regrade.session_id == session.id).order_by(col(Regrade.id)))
     return {
         "session_id": session.id,
-        "original": {"rubric_version": 0, **_grid_summary(session.report)},
+        "original": {"rubric_version": int((session.report or {}).get("rubric_version_number") or 0),
+                     **_grid_summary(session.report)},
         "regrades": [
             {
                 "id": r.id,

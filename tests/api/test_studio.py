@@ -158,16 +158,7 @@ def test_rubric_edit_and_regrade_keeps_the_original(client: TestClient) -> None:
     refused = client.post("/api/studio/rubrics/2/versions", json={"yaml": broken}, headers=trainer)
     assert refused.status_code == 422
     assert refused.json()["error"]["errors"][0]["field"].startswith("criteria.0.thresholds")
-    harder = text.replace("weight: 1.0", "weight: 2.0", 1).replace('version: "', 'version: "2-', 1)
-    saved = client.post(
-        "/api/studio/rubrics/2/versions", json={"yaml": harder, "comment": "plus exigeant"}, headers=trainer
-    )
-    assert saved.status_code == 201 and saved.json()["number"] == 1
-    diff_page = client.get("/studio/grilles/2/diff", params={"a": 0, "b": 1}, headers=trainer).text
-    assert "+    weight: 2.0" in diff_page and "-    weight: 1.0" in diff_page
-    assert client.get("/studio/grilles/3", headers=trainer).status_code == 404
-
-    # A candidate of the trainer's cohort plays and ends a session: graded with the packaged rubric.
+    # A candidate of the trainer's cohort plays and ends a session: graded with the packaged rubric (0).
     me = client.get("/api/auth/me", headers=candidate).json()
     cohort = client.post("/api/cohorts", json={"name": "Promo grille"}, headers=trainer).json()
     client.post(f"/api/cohorts/{cohort['id']}/members", json={"user_id": me["id"]}, headers=trainer)
@@ -179,6 +170,17 @@ def test_rubric_edit_and_regrade_keeps_the_original(client: TestClient) -> None:
         client.post(f"/api/sessions/{session['id']}/messages", json={"text": text_}, headers=candidate)
     client.post(f"/api/sessions/{session['id']}/end", headers=candidate)
     before = client.get(f"/api/sessions/{session['id']}/report", headers=trainer).json()
+
+    # Then the trainer makes the rubric harder: version 1.
+    harder = text.replace("weight: 1.0", "weight: 2.0", 1).replace('version: "', 'version: "2-', 1)
+    saved = client.post(
+        "/api/studio/rubrics/2/versions", json={"yaml": harder, "comment": "plus exigeant"}, headers=trainer
+    )
+    assert saved.status_code == 201 and saved.json()["number"] == 1
+    diff_page = client.get("/studio/grilles/2/diff", params={"a": 0, "b": 1}, headers=trainer).text
+    assert "+    weight: 2.0" in diff_page and "-    weight: 1.0" in diff_page
+    assert client.get("/studio/grilles/3", headers=trainer).status_code == 404
+
 
     regraded = client.post(f"/api/studio/sessions/{session['id']}/regrade", json={}, headers=trainer)
     assert regraded.status_code == 201, regraded.text
@@ -223,3 +225,22 @@ def test_published_persona_is_offered_to_candidates_until_archived(client: TestC
     archived = client.get("/api/studio/personas", params={"status": "archived"}, headers=trainer).json()
     assert [p["id"] for p in archived] == [STUDIO_ID]
     assert STUDIO_ID not in {p["id"] for p in client.get("/api/studio/personas", headers=trainer).json()}
+
+
+def test_sessions_ending_after_a_rubric_edit_are_graded_with_it(client: TestClient) -> None:
+    """The automatic grade uses the bloc's latest rubric version and records its number."""
+    from api.services.studio_rubrics import builtin_rubric_text
+    from tests.conftest import login
+
+    trainer = login(client, "demo-formateur")
+    candidate = login(client)
+    persona = next(p for p in client.get("/api/personas", headers=candidate).json() if p["bloc"] == 2)
+    text = builtin_rubric_text(2).replace("version:", "# révision locale\nversion:", 1)
+    saved = client.post("/api/studio/rubrics/2/versions", json={"yaml": text, "comment": "essai"},
+                        headers=trainer)
+    assert saved.status_code in (200, 201), saved.text
+    session = client.post("/api/sessions", json={"persona_id": persona["id"]}, headers=candidate).json()
+    client.post(f"/api/sessions/{session['id']}/messages", json={"text": "Quels sont vos enjeux ?"},
+                headers=candidate)
+    report = client.post(f"/api/sessions/{session['id']}/end", headers=candidate).json()
+    assert report["rubric_version_number"] == saved.json()["number"]
