@@ -88,11 +88,26 @@ def evaluate(rows: list[dict[str, Any]], preds: list[TurnAnnotation]) -> list[st
     return out
 
 
+def _transcript(row: dict[str, Any]) -> tuple[int, str]:
+    key = str(row.get("id", "")).rsplit("-", 1)[0]
+    tail = key.rsplit("-", 1)[-1]
+    return (int(tail), key) if tail.isdigit() else (-1, key)
+
+
+def halves(rows: list[dict[str, Any]]) -> list[int]:
+    """0 (half A) or 1 (half B) per row: transcripts in sorted order alternate between the halves."""
+    rank = {t: k for k, t in enumerate(sorted({_transcript(r) for r in rows}))}
+    return [rank[_transcript(r)] % 2 for r in rows]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m scoring.eval", description=__doc__)
     parser.add_argument("files", nargs="+")
     parser.add_argument("--errors", type=str, default="", help="print misclassified ids for this gold key")
+    parser.add_argument("--halves", action="store_true",
+                        help="also report two halves split by transcript (id prefix before the last '-'; "
+                             "sorted transcripts alternate A, B): tune on A, check on B")
     args = parser.parse_args(argv)
     for path in args.files:
         rows = [json.loads(x) for x in Path(path).read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -101,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         dt = time.perf_counter() - t0
         print(f"{path}: {len(rows)} utterances, annotated in {dt:.1f} s")
         print("\n".join(evaluate(rows, preds)))
+        if args.halves:
+            half = halves(rows)
+            for name, keep in (("A", 0), ("B", 1)):
+                idx = [i for i in range(len(rows)) if half[i] == keep]
+                print(f"  half {name} ({len(idx)} utterances):")
+                print("\n".join("  " + x for x in evaluate([rows[i] for i in idx], [preds[i] for i in idx])))
         if args.errors:
             for r, p in zip(rows, preds, strict=True):
                 g = r["gold"].get(args.errors)

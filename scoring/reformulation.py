@@ -46,7 +46,6 @@ class ReformulationConfig:
     w_social: float = 0.0  # thanks, greetings, goodbyes: social formulas, not reflections
     social_max_words: int = 10
     strong_outside_questions: bool = False  # markers inside an interrogative sentence do not count
-    question_decides: bool = False  # the question penalty applies when the turn ends on an interrogative
     # A turn must be related to the interlocutor's words (overlap or vector similarity) when they
     # say enough to check it (at least ``checkable_words`` content words).
     require_related: bool = True
@@ -61,8 +60,8 @@ class ReformulationConfig:
 # itself, so French relies on markers and echoes (overlap), not on the statement/second-person cues.
 DEFAULTS = {
     "fr": ReformulationConfig(w_you=0.2, w_statement=0.0, w_frame=0.1, w_other_spoke=0.0, threshold=0.45),
-    "en": ReformulationConfig(require_related=False, strong_outside_questions=True, question_decides=True,
-                              w_question=0.8, w_social=0.6),
+    "en": ReformulationConfig(require_related=False, strong_outside_questions=True, w_question=0.8,
+                              w_social=0.6),
 }
 
 
@@ -130,10 +129,6 @@ def detect_reformulation(
                or best_sim >= config.related_similarity)
     you, me, frame = _pronoun_shares(doc, lang)
     interrogative = bool(doc._.interrogative)
-    if config.question_decides:
-        # A turn that ends on an interrogative question is a question, whatever reflecting came first.
-        last = [t for t in doc if not (t.is_punct or t.is_space)]
-        interrogative = bool(last) and any(q.start <= last[-1].i < q.end for q in asking)
     advice = bool(markers_of(doc, "advice"))
     words = sum(1 for t in doc if not (t.is_punct or t.is_space))
     fragment = words <= 3 and ov_union == 0

@@ -130,3 +130,11 @@ def test_rubrics_load_and_validate() -> None:
     data["criteria"][0]["evaluator"] = "magic"
     with pytest.raises(ScoringInputError):
         parse_rubric(data)
+
+
+def test_eval_halves_split_by_transcript() -> None:
+    from scoring.eval import halves
+
+    rows = [{"id": f"corpus-{t}-{u}"} for t in (3, 10, 2) for u in (0, 2)]
+    # transcripts sorted numerically (2, 3, 10) alternate A, B, A; turns of a transcript stay together
+    assert halves(rows) == [1, 1, 0, 0, 0, 0]

@@ -135,8 +135,8 @@ def test_english_marker_inside_a_wh_question_does_not_reflect() -> None:
     assert one("So you feel that nothing is ever enough for your manager.", [EN_CLIENT], "en").is_reformulation
 
 
-def test_english_turn_ending_on_a_question_is_not_a_reflection() -> None:
-    # The final interrogative sentence decides, unless a reflection marker stands outside it.
+def test_english_question_without_outside_marker_is_not_a_reflection() -> None:
+    # An interrogative sentence rules out a reflection unless a reflection marker stands outside it.
     ann = one("Targets change. What would a fair target look like for you?", [EN_CLIENT], "en")
     assert ann.is_question and not ann.is_reformulation
     ann = one("It sounds like the moving targets wear you down. What would help?", [EN_CLIENT], "en")
@@ -145,5 +145,6 @@ def test_english_turn_ending_on_a_question_is_not_a_reflection() -> None:
 
 def test_english_social_formulas_are_not_reflections() -> None:
     ctx = [("other", "Thanks, this was really useful for me.")]
-    for text in ("You're welcome.", "Thank you so much, see you next week.", "Hi Sam, good to see you again."):
+    for text in ("You're very welcome, it was a pleasure.", "Thanks a lot, see you on Thursday after the audit.",
+                 "Hello Sam, nice to meet you."):
         assert not one(text, ctx, "en").is_reformulation, text
