@@ -31,6 +31,7 @@ from api.services.charts import line_chart
 from api.services.feedback import tips_for
 from api.services.personas import PersonaLibrary, public_view
 from api.services.progress import progress_of
+from api.services.review import released_feedback
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=ROOT / "web" / "templates")
@@ -242,8 +243,9 @@ def report(session_id: str, request: Request, db: SessionDep, user: OptionalUser
     visible = feedback_visible(session, user)
     data = session.report or {}
     annotations = {str(a.get("id")): a for a in data.get("turns", [])} if visible else {}
+    jury = released_feedback(db, session) if visible and session.feedback_released_at else None
     return _render(request, "report.html", user, session=session, report=data if visible else {},
-                   feedback_visible=visible, annotations=annotations,
+                   feedback_visible=visible, annotations=annotations, jury=jury,
                    tips=tips_for(data) if visible and data and not data.get("empty") else [],
                    turns=dialogue.turns_of(db, session.id))
 

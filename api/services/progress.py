@@ -33,7 +33,7 @@ def point_of(session: RoleplaySession) -> ProgressPoint:
     questions = int(conversation.get("questions") or 0)
     open_questions = int(conversation.get("open_questions") or 0)
     reformulations = _number(conversation.get("reformulations"))
-    levels = [c.get("level") for c in (report.get("grid") or {}).get("criteria", [])]
+    levels = [c.get("level") for c in (report.get("grid") or {}).get("items", [])]
     numeric = [float(level) for level in levels if isinstance(level, int | float)]
     summary = conversation.get("closing_summary")
     return ProgressPoint(

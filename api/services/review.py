@@ -269,19 +269,24 @@ def grid_view(db: Session, grid: ReviewGrid | None, session: RoleplaySession,
               juror_name: str = "") -> dict[str, Any]:
     """A grid as the API and the pages show it: automatic proposal, evidence, final level, comment."""
     items = {str(i["id"]): i for i in report_items(session)}
-    stored = {c.criterion_id: c for c in criteria_of(db, grid.id)} if grid is not None else {}
+    # A started grid keeps the automatic levels it was opened with, even if the session is re-scored
+    # later with another rubric version: the juror signed against those.
+    if grid is not None:
+        rows: list[tuple[str, str, int | None, int | None, str]] = [
+            (c.criterion_id, c.label, c.auto_level, c.final_level, c.comment) for c in criteria_of(db, grid.id)]
+    else:
+        rows = [(cid, str(i.get("label") or cid), i.get("level") if isinstance(i.get("level"), int) else None,
+                 i.get("level") if isinstance(i.get("level"), int) else None, "") for cid, i in items.items()]
     criteria = []
-    for criterion_id, item in items.items():
-        auto = item.get("level") if isinstance(item.get("level"), int) else None
-        row = stored.get(criterion_id)
-        final = row.final_level if row is not None else auto
+    for criterion_id, label, auto, final, comment in rows:
+        item = items.get(criterion_id, {})
         criteria.append({
-            "id": criterion_id, "label": item.get("label") or criterion_id,
-            "auto_level": auto, "auto_level_label": item.get("level_label") or "",
-            "final_level": final, "final_level_label": LEVEL_LABELS.get(final, "À fixer") if final is not None
-            else "À fixer",
-            "comment": row.comment if row is not None else "",
-            "overridden": final is not None and final != auto,
+            "id": criterion_id, "label": label or criterion_id,
+            "auto_level": auto,
+            "auto_level_label": LEVEL_LABELS.get(auto, "") if auto is not None else "À évaluer par le jury",
+            "final_level": final,
+            "final_level_label": LEVEL_LABELS.get(final, "À fixer") if final is not None else "À fixer",
+            "comment": comment, "overridden": final is not None and final != auto,
             "evidence": item.get("evidence") or [], "rationale": item.get("rationale") or "",
         })
     return {

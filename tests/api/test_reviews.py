@@ -309,3 +309,17 @@ def test_negotiation_offers_and_thresholds_only_for_an_ended_bloc_4_session() ->
     assert view["persona_offers"] == [36000, 39000] and view["candidate_offers"] == [50000, 46000]
     session.bloc = 2
     assert negotiation_view(session) is None
+
+
+def test_released_jury_feedback_shows_on_the_candidates_report_page(client: TestClient) -> None:
+    sid = scored_session(client, mode="exam")["session_id"]
+    jury = login(client, "demo-jury")
+    comment = "Très bonne écoute, <b>synthèse</b> à compléter."
+    assert _put(client, jury, sid, CRIT, 3, comment).status_code == 200
+    _complete_and_sign(client, jury, sid)
+    candidate = login(client)
+    assert "Évaluation du jury" not in client.get(f"/sessions/{sid}/rapport", headers=candidate).text
+    assert client.post(f"/api/sessions/{sid}/release", headers=jury).status_code == 200
+    page = client.get(f"/sessions/{sid}/rapport", headers=candidate).text
+    assert "Évaluation du jury" in page and "Juré·e 1" in page
+    assert "Très bonne écoute, &lt;b&gt;synthèse&lt;/b&gt; à compléter." in page
