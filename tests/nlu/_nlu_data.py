@@ -28,7 +28,10 @@ PERSONA_ACTION = "action_persona_reply"
 MIN_EXAMPLES = 30
 
 # [texte](entite) or [texte]{"entity": "entite", ...}
-_ENTITY_MARKUP = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<name>[\w-]+)\)|\{[^}]*\"entity\"\s*:\s*\"(?P<jname>[\w-]+)\"[^}]*\})")
+_ENTITY_MARKUP = re.compile(
+    r"\[(?P<text>[^\]]+)\]"
+    r"(?:\((?P<name>[\w-]+)\)|\{[^}]*\"entity\"\s*:\s*\"(?P<jname>[\w-]+)\"[^}]*\})"
+)
 
 
 @dataclass(frozen=True)
