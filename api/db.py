@@ -25,33 +25,42 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for SQLite (file or memory) or PostgreSQL."""
+def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
+    """An engine for SQLite (file or memory) or PostgreSQL.
+
+    `transactional_ddl` (SQLite, migrations only) lets SQLAlchemy rather than pysqlite open
+    transactions, so that a migration failing half-way leaves the database as it was. The app
+    itself keeps pysqlite's default, which starts a transaction at the first write: with explicit
+    deferred transactions, concurrent requests that read then write fail with "database is locked".
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
             engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
         else:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            # As many connections as the threadpool has workers (40): a turn waits on Rasa, not on the pool.
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                                   pool_size=20, max_overflow=25)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-            # Let SQLAlchemy, not pysqlite, open transactions, so that DDL is transactional too:
-            # a migration that fails half-way leaves the database as it was.
-            dbapi_connection.isolation_level = None
+            if transactional_ddl:
+                dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             if url != "sqlite://":
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
-            connection.exec_driver_sql("BEGIN")
+        if transactional_ddl:
+
+            @event.listens_for(engine, "begin")
+            def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
+                connection.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=25)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -63,7 +72,15 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database schema to the latest migration."""
+    """Bring the database schema to the latest migration (every head)."""
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database not in (None, "", ":memory:"):
+        migration_engine = make_engine(engine.url.render_as_string(hide_password=False), transactional_ddl=True)
+        try:
+            command.upgrade(alembic_config(migration_engine), "heads")
+        finally:
+            migration_engine.dispose()
+        return
     command.upgrade(alembic_config(engine), "heads")
 
 

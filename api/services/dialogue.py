@@ -89,8 +89,10 @@ def _forward(db: Session, rasa: RasaClient, session: RoleplaySession, candidate_
         "state": session.state,
         "history": _history(previous),
     }}
+    text = candidate_turn.text
+    db.commit()  # end the read transaction: no pooled connection is held while Rasa thinks
     try:
-        messages = rasa.send(session.id, candidate_turn.text, metadata)
+        messages = rasa.send(session.id, text, metadata)
         lines, state_message = _parse_reply(messages)
     except RasaUnavailable as error:
         raise ApiError(503, "persona_unavailable", PERSONA_UNAVAILABLE,

@@ -93,3 +93,23 @@ def test_rasa_down_then_back(live_stack: Any) -> None:
     assert retried.json()
     turns = client.get(f"/api/sessions/{session['id']}").json()["turns"]
     assert [t["status"] for t in turns if t["speaker_role"] == "candidate"] == ["answered"]
+
+
+def test_twenty_concurrent_sessions_all_get_answers(live_stack: Any) -> None:
+    """Many candidates at once: no request may fail for lack of database connections or locks."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = api(live_stack)
+    persona_id = bloc2_persona(client)["id"]
+    token = client.headers["Authorization"]
+
+    def one_session(index: int) -> list[int]:
+        with httpx.Client(base_url=live_stack.app_url, timeout=120, headers={"Authorization": token}) as own:
+            session = own.post("/api/sessions", json={"persona_id": persona_id}).json()
+            return [own.post(f"/api/sessions/{session['id']}/messages",
+                             json={"text": f"Question {index}.{turn} : comment travaillez-vous aujourd'hui ?"}).status_code
+                    for turn in range(3)]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = [code for codes in pool.map(one_session, range(20)) for code in codes]
+    assert statuses == [200] * 60, statuses
