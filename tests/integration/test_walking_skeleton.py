@@ -106,9 +106,9 @@ def test_twenty_concurrent_sessions_all_get_answers(live_stack: Any) -> None:
     def one_session(index: int) -> list[int]:
         with httpx.Client(base_url=live_stack.app_url, timeout=120, headers={"Authorization": token}) as own:
             session = own.post("/api/sessions", json={"persona_id": persona_id}).json()
-            return [own.post(f"/api/sessions/{session['id']}/messages",
-                             json={"text": f"Question {index}.{turn} : comment travaillez-vous aujourd'hui ?"}).status_code
-                    for turn in range(3)]
+            url = f"/api/sessions/{session['id']}/messages"
+            texts = [f"Question {index}.{turn} : comment travaillez-vous aujourd'hui ?" for turn in range(3)]
+            return [own.post(url, json={"text": text}).status_code for text in texts]
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         statuses = [code for codes in pool.map(one_session, range(20)) for code in codes]
