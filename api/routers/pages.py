@@ -25,13 +25,14 @@ from api.routers.auth import checked_login, issue_token, revoke_token
 from api.routers.cohorts import members_of
 from api.security import csrf_token_for, hash_password, verify_password
 from api.services import dialogue
-from api.services.accounts import import_accounts
+from api.services.accounts import create_account, import_accounts
 from api.services.assignments import aware, candidate_assignments, check_can_start, deadline_for, status_of
 from api.services.charts import line_chart
 from api.services.feedback import tips_for
 from api.services.personas import PersonaLibrary, public_view
 from api.services.progress import progress_of
 from api.services.review import released_feedback
+from api.services.transcript_import import import_session, parse_upload
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=ROOT / "web" / "templates")
@@ -397,3 +398,51 @@ def cohort_assign(cohort_id: int, request: Request, db: SessionDep, user: Option
                       created_by=user.id))
     db.commit()
     return RedirectResponse(f"/promotions/{cohort_id}", status_code=303)
+
+
+@router.post("/promotions/{cohort_id}/comptes", response_class=HTMLResponse)
+def cohort_account(cohort_id: int, request: Request, db: SessionDep, user: OptionalUser,
+                   username: str = Form(""), full_name: str = Form(""), role: str = Form("candidate"),
+                   password: str = Form(""), extra_time_percent: int = Form(0)) -> Response:
+    """Create one account (a candidate joins the cohort) from the cohort page."""
+    if user is None:
+        return _login_redirect()
+    try:
+        cohort = managed_cohort(db, cohort_id, user)
+    except ApiError:
+        return _not_found(request, user, "Promotion introuvable.")
+    try:
+        account_role = Role(role)
+        if not 0 <= extra_time_percent <= 200:
+            raise ApiError(422, "invalid_extra_time", "Temps supplémentaire invalide (0 à 200 %).")
+        create_account(db, user, username.strip().lower(), full_name.strip()[:120], account_role, password,
+                       extra_time_percent, cohort_id)
+        db.commit()
+    except (ApiError, ValueError) as error:
+        message = error.message if isinstance(error, ApiError) else "Rôle invalide."
+        return _cohort_page(request, db, user, cohort, error=message)
+    return RedirectResponse(f"/promotions/{cohort_id}", status_code=303)
+
+
+@router.post("/promotions/{cohort_id}/transcriptions", response_class=HTMLResponse)
+def cohort_transcript_import(cohort_id: int, request: Request, db: SessionDep, user: OptionalUser,
+                             settings: SettingsDep, file: UploadFile = File(...), bloc: int = Form(2),
+                             candidate_id: int = Form(0), candidate_name: str = Form(""),
+                             title: str = Form("")) -> Response:
+    """Score a live role-play's transcript (JSON, CSV or « Nom : texte ») as a session of a member."""
+    if user is None:
+        return _login_redirect()
+    try:
+        cohort = managed_cohort(db, cohort_id, user)
+    except ApiError:
+        return _not_found(request, user, "Promotion introuvable.")
+    candidate = next((m for m in members_of(db, cohort_id) if m.id == candidate_id), None)
+    if candidate is None or bloc not in (2, 4, 5):
+        return _cohort_page(request, db, user, cohort, error="Choisissez un membre de la promotion et un bloc.")
+    try:
+        transcript = parse_upload(file.file.read(settings.max_body_bytes + 1), file.filename or "", bloc,
+                                  candidate_name.strip() or None)
+        session = import_session(db, user, candidate, transcript, title.strip()[:200])
+    except ApiError as error:
+        return _cohort_page(request, db, user, cohort, error=error.message)
+    return RedirectResponse(f"/sessions/{session.id}/rapport", status_code=303)

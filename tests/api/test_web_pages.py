@@ -109,3 +109,29 @@ def test_display_settings_change_the_page(client: TestClient) -> None:
     saved = client.post("/compte/affichage", data={"csrf_token": csrf, "large_text": "1", "high_contrast": "1"})
     assert saved.status_code == 200 and "enregistrés" in saved.text
     assert 'class="large-text high-contrast ' in client.get("/tableau").text
+
+
+def test_trainer_creates_one_account_and_imports_a_live_role_play(client: TestClient) -> None:
+    csrf = web_login(client, "demo-formateur")
+    cohort_url = client.post("/promotions", data={"name": "Promo Lille", "csrf_token": csrf},
+                             follow_redirects=False).headers["location"]
+    bad = client.post(f"{cohort_url}/comptes", data={"csrf_token": csrf, "username": "x", "password": "court"})
+    assert bad.status_code == 200 and "Compte refusé" in bad.text
+    created = client.post(f"{cohort_url}/comptes", follow_redirects=False, data={
+        "csrf_token": csrf, "username": "ines.t", "full_name": "Inès T", "role": "candidate",
+        "password": "motdepasse-9", "extra_time_percent": "25"})
+    assert created.status_code == 303
+    page = client.get(cohort_url).text
+    assert "Inès T (ines.t) · temps supplémentaire 25 %" in page
+    member_id = re.search(r'<option value="(\d+)">Inès T</option>', page)
+    assert member_id
+    transcript = ("Inès : Bonjour, pouvez-vous me décrire votre organisation ?\n"
+                  "Client : Nous avons trois agences et une équipe de douze personnes.\n"
+                  "Inès : Si je comprends bien, trois agences et douze personnes ; qu'est-ce qui vous freine ?\n")
+    imported = client.post(f"{cohort_url}/transcriptions", follow_redirects=False,
+                           data={"csrf_token": csrf, "candidate_id": member_id.group(1), "candidate_name": "Inès",
+                                 "bloc": "2", "title": "Oral du 3 mars"},
+                           files={"file": ("oral.txt", transcript.encode(), "text/plain")})
+    assert imported.status_code == 303, imported.text
+    report = client.get(imported.headers["location"]).text
+    assert "Oral du 3 mars" in report and "Questions posées" in report
