@@ -90,11 +90,12 @@ def test_every_page_passes_axe(page: Any, live_stack: Any) -> None:
     assert not {k: v for k, v in problems.items() if v}, problems
 
 
-def test_candidate_cannot_reach_trainer_pages(page: Any, live_stack: Any) -> None:
+def test_candidate_cannot_reach_trainer_or_juror_pages(page: Any, live_stack: Any) -> None:
     base = live_stack.app_url
     log_in(page, base)
-    response = page.goto(f"{base}/promotions")
-    assert response is not None and response.status == 404
+    for path in ("/promotions", "/studio", "/jury"):
+        response = page.goto(f"{base}{path}")
+        assert response is not None and response.status == 404, path
 
 
 def test_the_axe_check_detects_a_violation(page: Any) -> None:
