@@ -9,6 +9,8 @@ from personas.engine.reading import Reading
 from personas.engine.voice import Voice
 from personas.schema import Persona
 
+SUMMARY_WINDOW = 2
+
 
 def clamp(value: float) -> float:
     return max(0.0, min(1.0, round(value, 4)))
@@ -47,7 +49,17 @@ class TurnContext:
         return sum(1 for n in self.state.revealed_needs if n in essential)
 
     def summary_recent(self) -> bool:
-        """A summary counts for a closing made in the same turn or the next two."""
+        """A summary counts for a closing made in the same turn or the next two.
+
+        The turns spent answering the persona's last-minute objection (raised by a closing attempt
+        that followed the summary) do not age it: the candidate closes again once it is resolved.
+        """
         if self.reading.summary:
             return True
-        return self.state.summary_turn is not None and self.state.turn - self.state.summary_turn <= 2
+        st = self.state
+        if st.summary_turn is None:
+            return False
+        if st.turn - st.summary_turn <= SUMMARY_WINDOW:
+            return True
+        raised = st.closing_objection_turn
+        return raised is not None and 0 <= raised - st.summary_turn <= SUMMARY_WINDOW

@@ -11,6 +11,7 @@ from __future__ import annotations
 from personas.engine.context import TurnContext, clamp
 from personas.engine.discovery import answer_closed_question, matching_need, reveal_need
 from personas.engine.reading import mentions
+from personas.engine.rereading import OPEN_QUESTION, question_in_disguise, reread
 from personas.intents import CLOSING_INTENTS, QUESTION_INTENTS
 from personas.schema import TeamMember
 
@@ -191,12 +192,16 @@ def play_mediation_turn(ctx: TurnContext) -> None:
             ctx.voice.say("ground_rules_ack", member.speaker)
         return
     if _solution_in_disguise(ctx):
-        ctx.event(f"reread:{intent}>propose_solution")
+        reread(ctx, "propose_solution")
         propose_solution(ctx)
         return
     next_step_asked = r.proposes_next_step and "?" in r.text and intent not in QUESTION_INTENTS
     if intent in CLOSING_INTENTS or (st.solution_agreed and (r.asks_agreement or next_step_asked)):
         close(ctx)
+        return
+    if question_in_disguise(r):
+        reread(ctx, OPEN_QUESTION)
+        _open(ctx, target(ctx))
         return
     if intent == "summarize" or (r.summary and not r.open_question):
         st.summary_turn = st.turn
@@ -215,7 +220,10 @@ def play_mediation_turn(ctx: TurnContext) -> None:
         ctx.event("summary_ok")
         ctx.voice.say("reformulation_ok", _members(ctx)[0].speaker)
         return
-    if r.reformulation or _reformulation_in_disguise(ctx):
+    if not r.reformulation and _reformulation_in_disguise(ctx):
+        reread(ctx, "reformulate")
+        r = ctx.reading
+    if r.reformulation:
         echoed = _reformulation_target(ctx)
         if echoed is None:
             ctx.event("reformulation_off")

@@ -99,6 +99,7 @@ class EngineState(BaseModel):
     closed_questions: int = 0
     reformulations: int = 0
     summary_turn: int | None = None
+    closing_objection_turn: int | None = None  # when a closing attempt raised the last-minute objection
     offer_presented: bool = False
     closing_attempts: int = 0
     ground_rules: bool = False

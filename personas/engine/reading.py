@@ -27,6 +27,11 @@ _WH_WORDS = re.compile(
     r"(?<!\w)(quel|quelle|quels|quelles|combien|qui|où|quand|comment|pourquoi|quoi|qu['’]est-ce)(?!\w)|^\s*que\s",
     re.IGNORECASE,
 )
+# Intents whose turn carries content of its own (an offer, an argument, a price, a closing).
+_CONTENT_INTENTS = frozenset(
+    {"present_offer", "propose_solution", "handle_objection", "propose_price", "concede", "ask_counterpart",
+     "request_commitment", "propose_next_step", "ask_agreement", "summarize", "set_ground_rules", "reframe"}
+)  # fmt: skip
 _ASSERTIVE_LABELS = {"assertive", "assertif", "assertif·ve", "affirmé"}
 
 
@@ -41,17 +46,20 @@ def mentions(text_folded: str, keywords: list[str]) -> bool:
     return any(re.search(r"(?<!\w)" + re.escape(fold(k)), text_folded) for k in keywords)
 
 
-_AGREEMENT_WORDS = [
-    "d'accord", "ok pour", "ca vous va", "ca vous convient", "on valide", "validons", "on signe",
-    "pouvons-nous valider", "pouvons-nous signer", "pouvons-nous inscrire", "pouvons-nous acter",
-    "pouvons-nous lancer", "pouvons-nous demarrer", "on peut valider", "on peut lancer", "on lance",
+_AGREEMENT_WORDS = ["d'accord", "ok pour", "ca vous va", "ca vous convient", "on valide", "validons", "on signe"]
+# A commitment asked in so many words (« Êtes-vous d'accord pour lancer… ? », « Pouvons-nous valider… ? »):
+# a closing whatever the intent, unlike a bare « d'accord ? » that only a closed question makes one.
+_COMMITMENT_WORDS = [
+    "d'accord pour", "ok pour", "on valide", "validons", "on signe", "pouvons-nous valider", "pouvons-nous signer",
+    "pouvons-nous inscrire", "pouvons-nous acter", "pouvons-nous lancer", "pouvons-nous demarrer",
+    "on peut valider", "on peut lancer", "on lance",
 ]  # fmt: skip
 # Openers a candidate uses to restate what they heard, whatever intent the NLU gives the turn.
 _REFORMULATION_MARKERS = [
     "si je comprends bien", "si je vous comprends bien", "si j'ai bien compris", "si je vous ai bien compris",
     "si je vous suis", "si je vous entends bien", "si je vous ai bien entendu", "si j'entends bien",
     "autrement dit", "en d'autres termes", "si je reformule", "pour reformuler", "je reformule",
-    "ce que j'entends", "ce que je comprends", "vous voulez dire que",
+    "ce que j'entends", "ce que je comprends", "vous voulez dire que", "si je reprends", "pour reprendre",
 ]  # fmt: skip
 _REFORMULATION_OPENER = re.compile(r"^\s*(donc|alors)?,?\s*pour vous,")
 # Openers of a summary (« Pour récapituler, … »): the scoring or the NLU may miss them in a long turn.
@@ -109,7 +117,9 @@ class Reading:
     @property
     def asks_agreement(self) -> bool:
         """« Êtes-vous d'accord pour… ? », « Pouvons-nous valider… ? », whatever intent the NLU gave it."""
-        return (self.closed_question or "?" in self.text) and mentions(self.folded, _AGREEMENT_WORDS)
+        if self.closed_question and mentions(self.folded, _AGREEMENT_WORDS):
+            return True
+        return "?" in self.text and mentions(self.folded, _COMMITMENT_WORDS)
 
     @property
     def proposes_next_step(self) -> bool:
@@ -140,7 +150,10 @@ def read_turn(turn: CandidateTurn) -> Reading:
         open_q = not closed and (signals.question_type == "open" or (intent in QUESTION_INTENTS and not statement))
         if closed and intent in QUESTION_INTENTS and _WH_WORDS.search(turn.text):
             closed, open_q, semi_open = False, True, True
-        reformulation = intent == "reformulate" or signals.is_reformulation or reformulation_marker
+        # The echo detector fires on offers that reuse the persona's words: a confident offer, argument,
+        # price or closing stays what the NLU says unless the text opens like a reformulation.
+        echo_only = signals.is_reformulation and (intent not in _CONTENT_INTENTS or turn.confidence < WEAK_CONFIDENCE)
+        reformulation = intent == "reformulate" or echo_only or reformulation_marker
         summary = intent == "summarize" or signals.is_summary or summary_marker
         label = signals.assertiveness.lower() if isinstance(signals.assertiveness, str) else ""
         harsh = not aggressive and label in _AGGRESSIVE_LABELS

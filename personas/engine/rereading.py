@@ -15,10 +15,10 @@ import re
 
 from personas.engine.context import TurnContext
 from personas.engine.negotiation import plausible_price
-from personas.engine.reading import PRICE_INTENTS, fold, mentions
+from personas.engine.reading import PRICE_INTENTS, Reading, fold, mentions
 from personas.intents import CLOSING_INTENTS, QUESTION_INTENTS
 
-QUESTION_LEAD_IN_WORDS = 12
+QUESTION_LEAD_IN_WORDS = 4
 # Engine-only pseudo-intent: an open question whose NLU intent made no sense. The need it reveals is
 # chosen by the question's words only (no topic), so a misread question is never more generous.
 OPEN_QUESTION = "open_question"
@@ -67,6 +67,11 @@ def _question_only(text: str) -> bool:
     return sum(len(s.split()) for s in sentences if not s.rstrip().endswith("?")) <= QUESTION_LEAD_IN_WORDS
 
 
+def question_in_disguise(r: Reading) -> bool:
+    """« Comment raisonnez-vous le coût de votre parc ? » typed as small talk, an offer, empathy…"""
+    return r.open_cue and r.intent in _NOT_QUESTIONS and not r.summary_cue and _question_only(r.text)
+
+
 def _late(ctx: TurnContext) -> bool:
     return ctx.state.offer_presented and not ctx.state.open_objections
 
@@ -78,16 +83,16 @@ def closing_in_disguise(ctx: TurnContext) -> bool:
     that an early « d'accord ? » stays a question; ``close`` then checks everything anyway.
     """
     r, st = ctx.reading, ctx.state
-    if r.open_question or r.intent in CLOSING_INTENTS:
+    if r.intent in CLOSING_INTENTS:
         return False
-    if r.asks_agreement and st.stage == "conclusion":
+    if r.asks_agreement and st.stage == "conclusion" and not r.open_question:
         return True
     if not _late(ctx):
         return False
-    if r.asks_agreement:
+    if r.asks_agreement and not r.open_question:
         return True  # « Pouvons-nous valider… ? », « Êtes-vous d'accord pour lancer… ? »
-    if not r.proposes_next_step:
-        return False
+    if not r.proposes_next_step or r.intent in QUESTION_INTENTS:
+        return False  # « Quel est votre calendrier… ? » stays a discovery question
     if r.intent in {"present_offer", "propose_solution", "assertive_statement"}:
         return True
     if r.intent in PRICE_INTENTS and r.amount is None:
@@ -156,7 +161,7 @@ def sales_intent(ctx: TurnContext) -> str:
     )
     if st.open_objections and lookalike and not r.summary_cue and _answers_open_objection(ctx):
         return "handle_objection"
-    if r.open_cue and intent in _NOT_QUESTIONS and _question_only(r.text):
+    if question_in_disguise(r):
         return OPEN_QUESTION
     no_objection = not st.open_objections or intent != "handle_objection"
     offered = _offer_stated(r.text) and not r.proposes_next_step
@@ -188,6 +193,6 @@ def reread(ctx: TurnContext, intent: str) -> None:
         changes.update(reformulation=r.reformulation_cue)
     if r.intent == "summarize" and intent != "summarize":
         changes.update(summary=r.summary_cue)
-    elif intent in PRICE_INTENTS and r.price is None:
-        changes.update(price=r.amount)
+    if intent in PRICE_INTENTS and r.price is None:
+        changes.update(price=r.amount)  # only explicit amounts (« 225 000 € ») are re-read as prices
     ctx.reading = dataclasses.replace(r, **changes)  # type: ignore[arg-type]

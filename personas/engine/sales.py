@@ -186,6 +186,7 @@ def close(ctx: TurnContext) -> None:
     ec = p.end_conditions
     enough = ctx.essential_revealed() >= ec.min_needs_revealed
     if enough and not st.open_objections and raise_objection(ctx, "closing_attempt") is not None:
+        st.closing_objection_turn = st.turn
         return  # a last-minute objection (« et si ça ne marche pas ? ») before any commitment
     if not enough:
         ctx.adjust(trust=-0.05)
