@@ -26,7 +26,7 @@ from api.routers.cohorts import members_of
 from api.security import csrf_token_for, hash_password, verify_password
 from api.services import dialogue
 from api.services.accounts import create_account, import_accounts
-from api.services.assignments import aware, candidate_assignments, check_can_start, deadline_for, status_of
+from api.services.assignments import aware, candidate_assignments, status_of
 from api.services.charts import line_chart
 from api.services.feedback import tips_for
 from api.services.personas import PersonaLibrary, public_view
@@ -197,17 +197,13 @@ def assignment_brief(assignment_id: int, request: Request, db: SessionDep, user:
 def assignment_start(assignment_id: int, request: Request, db: SessionDep, user: OptionalUser) -> Response:
     if user is None:
         return _login_redirect()
-    assignment, persona, status = _own_assignment(request, db, user, assignment_id)
+    assignment, persona, _status = _own_assignment(request, db, user, assignment_id)
     if assignment is None:
         return _not_found(request, user, "Scénario introuvable.")
-    if status.active_session_id:
-        return RedirectResponse(f"/sessions/{status.active_session_id}", status_code=303)
     try:
-        check_can_start(status)
+        session = dialogue.start_or_resume_assignment(db, user, assignment, persona)
     except ApiError as error:
-        return _render(request, "error.html", user, status_code=409, message=error.message)
-    session = dialogue.start_session(db, user, persona, mode=assignment.mode, assignment_id=assignment.id,
-                                     deadline_at=deadline_for(assignment, user, datetime.now(UTC)))
+        return _render(request, "error.html", user, status_code=error.status_code, message=error.message)
     return RedirectResponse(f"/sessions/{session.id}", status_code=303)
 
 

@@ -21,7 +21,7 @@ from api.models.roleplay import (
     TurnPublic,
 )
 from api.services import dialogue
-from api.services.assignments import candidate_assignments, check_can_start, deadline_for, status_of
+from api.services.assignments import candidate_assignments
 from api.services.personas import PersonaLibrary
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
@@ -47,15 +47,7 @@ def start_for(request: Request, db: SessionDep, user: User, body: RoleplaySessio
         persona = library.get(assignment.persona_id)
         if persona is None:
             raise ApiError(404, "persona_not_found", f"Persona inconnu : {assignment.persona_id}.")
-        status = status_of(db, assignment, user, persona.title, int(persona.bloc))
-        if status.active_session_id:
-            session = db.get(RoleplaySession, status.active_session_id)
-            assert session is not None
-            return session  # resume rather than burn an attempt
-        check_can_start(status)
-        now = datetime.now(UTC)
-        return dialogue.start_session(db, user, persona, mode=assignment.mode, assignment_id=assignment.id,
-                                      deadline_at=deadline_for(assignment, user, now))
+        return dialogue.start_or_resume_assignment(db, user, assignment, persona)
     if not body.persona_id:
         raise ApiError(422, "invalid_request", "Indiquez persona_id ou assignment_id.")
     persona = library.get(body.persona_id)

@@ -15,9 +15,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from api.errors import ApiError
-from api.models import RoleplaySession, SessionMode, SessionStatus, Turn, TurnStatus, User
+from api.models import Assignment, RoleplaySession, SessionMode, SessionStatus, Turn, TurnStatus, User
 from api.models.base import utcnow
-from api.services.assignments import aware
+from api.services.assignments import aware, check_can_start, deadline_for, status_of
 from api.services.rasa_client import RasaClient, RasaUnavailable
 from api.services.scoring import score_session
 from personas.engine import opening_lines
@@ -54,6 +54,20 @@ def start_session(db: Session, candidate: User, persona: Persona, seed: int | No
     db.commit()
     db.refresh(session)
     return session
+
+
+def start_or_resume_assignment(db: Session, candidate: User, assignment: Assignment,
+                               persona: Persona) -> RoleplaySession:
+    """The candidate's active session of this assignment, or a new timed one if the window and the
+    attempts allow it (ApiError 409 with the reason otherwise). Resuming never burns an attempt."""
+    status = status_of(db, assignment, candidate, persona.title, int(persona.bloc))
+    if status.active_session_id:
+        active = db.get(RoleplaySession, status.active_session_id)
+        assert active is not None
+        return active
+    check_can_start(status)
+    return start_session(db, candidate, persona, mode=assignment.mode, assignment_id=assignment.id,
+                         deadline_at=deadline_for(assignment, candidate, datetime.now(UTC)))
 
 
 def _history(turns: list[Turn]) -> list[dict[str, Any]]:
