@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from personas.engine.context import TurnContext
 from personas.engine.discovery import (
     accurate_reformulation,
@@ -13,7 +15,7 @@ from personas.engine.discovery import (
     raise_objection,
 )
 from personas.engine.negotiation import deal_outcome, negotiate
-from personas.engine.reading import PRICE_INTENTS
+from personas.engine.reading import PRICE_INTENTS, mentions
 from personas.engine.rereading import reread, sales_intent
 from personas.intents import CLOSING_INTENTS
 
@@ -152,6 +154,15 @@ def present_offer(ctx: TurnContext) -> None:
     raise_objection(ctx, "offer_presented")
 
 
+_DISCOUNT_WORDS = ["remise", "rabais", "ristourne", "geste commercial", "reduction", "pour cent", "pourcent"]
+_PERCENT = re.compile(r"\d\s*%")
+
+
+def _gives_discount(text: str, folded: str, amount: float | None) -> bool:
+    """Does the turn name a discount (a percentage, « remise », an amount)?"""
+    return amount is not None or bool(_PERCENT.search(text)) or mentions(folded, _DISCOUNT_WORDS)
+
+
 def price_talk(ctx: TurnContext) -> bool:
     """Price, concessions, counterparts. Returns False when the turn is not really about price."""
     n = ctx.persona.negotiation
@@ -165,7 +176,14 @@ def price_talk(ctx: TurnContext) -> bool:
         ctx.voice.say("pressure")
         return True
     if r.intent == "ask_counterpart":
-        return False
+        if not _gives_discount(r.text, r.folded, r.amount):
+            return False  # « Qu'est-ce que vous pourriez faire de votre côté ? »: not about price
+        # « Je peux vous faire 15 % si vous signez ce mois-ci »: a discount traded for a commitment is
+        # still a price given away before any objection, but a milder one than a bare concession.
+        ctx.adjust(trust=-0.01)
+        ctx.event("concession_with_counterpart")
+        ctx.voice.say("pressure")
+        return True
     ctx.advance("argumentation")
     if ctx.essential_revealed() < max(1, ctx.persona.end_conditions.min_needs_revealed - 1):
         ctx.event("price_before_discovery")

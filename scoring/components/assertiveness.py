@@ -16,6 +16,13 @@ ASSERTIVE = ("assertive_je", "desc_describe", "desc_express", "desc_specify", "d
 AGGRESSIVE = ("aggressive",)
 PASSIVE = ("passive", "hesitation")
 _SOFTENERS = ("politeness",)
+# An absolute (« toujours », « personne ne », "never") is aimed at the other person when a second-person
+# word stands close to it, not when it opens a purpose clause (« pour que personne ne quitte son
+# secteur ») or when the speaker commits themselves (« nous serons toujours là pour vous »).
+_PURPOSE = {"fr": ("pour que", "pour qu'", "afin que", "afin qu'", "sans que", "sans qu'"),
+            "en": ("so that", "so no", "to make sure", "to ensure", "without")}
+_SELF_SUBJECTS = {"fr": {"je", "j'", "nous", "on"}, "en": {"i", "we", "i'll", "we'll", "i'm", "we're"}}
+_ABSOLUTE_BEFORE, _ABSOLUTE_AFTER = 5, 3
 _SECOND_PERSON = {"fr": {"vous", "tu", "te", "t'", "toi", "votre", "vos", "ton", "ta", "tes"},
                   "en": {"you", "your", "you're", "yours"}}
 _REQUEST_VERBS = {"parlez", "dites", "décrivez", "expliquez", "racontez", "présentez", "précisez",
@@ -58,6 +65,19 @@ class AssertivenessClassifier:
                 out.append(sent)
         return out
 
+    def _aimed_at_other(self, marker: Span, second: set[str]) -> bool:
+        """Is this absolute said of the other person (« vous êtes toujours en retard »)?"""
+        doc, sent = marker.doc, marker.sent
+        before = doc[max(sent.start, marker.start - _ABSOLUTE_BEFORE) : marker.start]
+        after = doc[marker.end : min(sent.end, marker.end + _ABSOLUTE_AFTER)]
+        lead = doc[max(sent.start, marker.start - 3) : marker.start].text.lower()
+        if lead.endswith(_PURPOSE[self.lang]) or lead.replace("’", "'").endswith(_PURPOSE[self.lang]):
+            return False
+        if any(t.lower_.replace("’", "'") in _SELF_SUBJECTS[self.lang] for t in doc[max(sent.start, marker.start - 3)
+                                                                                    : marker.start]):
+            return False
+        return any(t.lower_.replace("’", "'") in second for t in [*before, *after])
+
     def __call__(self, doc: Doc) -> Doc:
         markers = doc._.markers or []
         by = {m.label_ for m in markers}
@@ -66,8 +86,7 @@ class AssertivenessClassifier:
         aggressive = [m for m in markers if m.label_ in AGGRESSIVE]
         passive = [m for m in markers if m.label_ in PASSIVE]
         second = _SECOND_PERSON[self.lang]
-        absolutes = [m for m in markers if m.label_ == "absolute"
-                     and any(t.lower_ in second for t in m.sent)]
+        absolutes = [m for m in markers if m.label_ == "absolute" and self._aimed_at_other(m, second)]
         imperatives = [] if polite else self._bare_imperatives(doc)
         apologies = [m for m in passive if any(w in m.text.lower() for w in ("désolé", "pardon", "excus", "sorry"))]
         exclam = doc.text.count("!")

@@ -215,6 +215,26 @@ def test_stage_moves_forward():
     assert s.state["stage"] == "negociation"
 
 
+def test_bloc2_discount_traded_for_a_commitment_is_a_concession():
+    """« 15 % si vous signez » typed ask_counterpart: still a price given away, milder than a bare one."""
+    s = Session(B2)
+    discover(s)
+    before = s.state["trust"]
+    s.say("Je peux vous faire 15% de remise si vous signez avant la fin du mois.", "ask_counterpart")
+    assert "concession_with_counterpart" in s.events
+    assert s.state["trust"] < before
+    texts = [line.text for line in s.results[-1].lines]
+    assert any(t in B2.lines["pressure"][B2.main_speaker.id] for t in texts)
+
+
+def test_bloc2_counterpart_question_without_a_discount_is_not_about_price():
+    s = Session(B2)
+    discover(s)
+    s.say("Et de votre côté, qu'est-ce qui vous permettrait de vous engager sur deux ans ?", "ask_counterpart")
+    assert "concession_with_counterpart" not in s.events
+    assert "concession_without_counterpart" not in s.events
+
+
 def _to_negotiation(persona=B4):
     s = Session(persona)
     discover(s, persona)

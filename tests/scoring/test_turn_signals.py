@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scoring.annotate import annotate_turns
 
 
@@ -66,6 +68,28 @@ def test_assertiveness_styles_fr() -> None:
     assert agg.assertiveness == "aggressive" and agg.assertiveness_markers
     assert one("Euh, désolé, je suis vraiment désolé, peut-être que ce n'est pas grave.").assertiveness == "passive"
     assert one("La réunion commence à dix heures.").assertiveness == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "aimed"),
+    [
+        ("fr", "Vous arrivez toujours en retard aux réunions d'équipe.", True),
+        ("fr", "Tu ne réponds jamais aux messages de ta collègue.", True),
+        ("fr", "Personne ne te fait confiance dans ce service.", True),
+        ("fr", "Nous organisons la formation dans vos locaux pour que personne ne perde une journée de travail.", False),
+        ("fr", "Je serai toujours disponible pour vous répondre.", False),
+        ("fr", "Les livraisons du lundi sont toujours les plus chargées.", False),
+        ("en", "You always interrupt your colleagues in meetings.", True),
+        ("en", "We run the sessions on your site so that nobody has to travel for a whole day.", False),
+        ("en", "I will always answer your calls on the same day.", False),
+    ],
+)
+def test_absolutes_count_only_when_aimed_at_the_other(lang: str, text: str, aimed: bool) -> None:
+    ann = one(text, lang=lang)
+    absolutes = {"toujours", "jamais", "personne ne", "always", "never", "nobody"}
+    deciding = {m.lower() for m in ann.assertiveness_markers}
+    assert (ann.assertiveness == "aggressive") is aimed, (ann.assertiveness, ann.assertiveness_markers)
+    assert bool(deciding & absolutes) is aimed
 
 
 def test_assertiveness_styles_en() -> None:
