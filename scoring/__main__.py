@@ -47,7 +47,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
     rows = _read_jsonl(args.input)
     items = [{"id": r.get("id"), "lang": r.get("lang", "fr"), "text": r.get("text") or "",
-              "context": r.get("context") or []} for r in rows]
+              "context": r.get("context") or [], "genre": r.get("genre") or args.genre} for r in rows]
     out = sys.stdout
     for start in range(0, len(items), BATCH):
         for ann in annotate_turns(items[start : start + BATCH], sentiment=not args.no_sentiment):
@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("input", help="fichier .jsonl ou « - » pour l'entrée standard")
     ann.add_argument("--full", action="store_true", help="inclure tous les marqueurs trouvés")
     ann.add_argument("--no-sentiment", action="store_true", help="ne pas calculer le sentiment (plus rapide)")
+    ann.add_argument("--genre", choices=["sales", "negotiation", "mediation", "counselling"], default=None,
+                     help="type de conversation des lignes sans champ « genre » (vente, négociation, médiation, "
+                          "accompagnement) ; par défaut celui de la langue")
     ann.set_defaults(func=cmd_annotate)
     sc = sub.add_parser("score", help="évaluer une transcription (.json, .txt, .csv)")
     sc.add_argument("transcript")

@@ -13,8 +13,7 @@ from spacy.tokens import Doc
 from scoring.errors import ScoringInputError, check_language, check_text_size
 from scoring.extensions import markers_of
 from scoring.pipeline import get_nlp, token_docs
-from scoring.reformulation import DEFAULTS as REFORMULATION_DEFAULTS
-from scoring.reformulation import detect_reformulation
+from scoring.reformulation import config_for, detect_reformulation
 from scoring.schema import (
     AnnotateInput,
     Assertiveness,
@@ -45,7 +44,7 @@ def _coerce(item: AnnotateInput | dict[str, Any]) -> AnnotateInput:
 def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBag]) -> TurnAnnotation:
     bag = bags[item.text]
     ctx: list[tuple[int, str, ContentBag]] = [(i, c.speaker, bags[c.text]) for i, c in enumerate(item.context)]
-    ref = detect_reformulation(doc, bag, ctx, REFORMULATION_DEFAULTS[lang], lang)
+    ref = detect_reformulation(doc, bag, ctx, config_for(lang, item.genre), lang)
     summ = detect_summary(doc, bag, [b for _, _, b in ctx], lang)
     markers = [Marker(family=m.label_, text=m.text, start=m.start_char, end=m.end_char)
                for m in (doc._.markers or [])]

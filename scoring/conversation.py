@@ -17,6 +17,7 @@ from scoring.amounts import find_amounts
 from scoring.annotate import AnnotateInput, ContextTurn, TurnAnnotation, annotate_turns
 from scoring.errors import ScoringInputError
 from scoring.pipeline import get_nlp, light_docs
+from scoring.schema import GENRE_OF_BLOC
 from scoring.similarity import content_bag
 from scoring.transcript import Transcript, Turn
 
@@ -136,7 +137,8 @@ class ConversationAnalyzer:
                 "Aucun tour du candidat dans la transcription (speaker_role « candidate »).",
                 "No candidate turn in the transcript (speaker_role 'candidate').",
             )
-        items = [AnnotateInput(id=turns[i].id, lang=transcript.language, text=turns[i].text,
+        genre = GENRE_OF_BLOC.get(transcript.bloc) if transcript.bloc is not None else None
+        items = [AnnotateInput(id=turns[i].id, lang=transcript.language, text=turns[i].text, genre=genre,
                                context=_context_for(turns, i, self.config.context_window)) for i in cand_pos]
         annotations = annotate_turns(items)
         for pos, ann in zip(cand_pos, annotations, strict=True):

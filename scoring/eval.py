@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m scoring.eval", description=__doc__)
     parser.add_argument("files", nargs="+")
+    parser.add_argument("--genre", choices=["sales", "negotiation", "mediation", "counselling"], default=None,
+                        help="kind of conversation for lines without a 'genre' field (default: language default)")
     parser.add_argument("--errors", type=str, default="", help="print misclassified ids for this gold key")
     parser.add_argument("--halves", action="store_true",
                         help="also report two halves split by transcript (id prefix before the last '-'; "
@@ -112,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.files:
         rows = [json.loads(x) for x in Path(path).read_text(encoding="utf-8").splitlines() if x.strip()]
         t0 = time.perf_counter()
-        preds = annotate_turns([{k: r[k] for k in ("id", "lang", "text", "context") if k in r} for r in rows])
+        preds = annotate_turns([{**{k: r[k] for k in ("id", "lang", "text", "context") if k in r},
+                                 "genre": r.get("genre") or args.genre} for r in rows])
         dt = time.perf_counter() - t0
         print(f"{path}: {len(rows)} utterances, annotated in {dt:.1f} s")
         print("\n".join(evaluate(rows, preds)))

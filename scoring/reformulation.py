@@ -9,9 +9,10 @@ of the other's words without a marker is. With no context at all, only a strong 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from scoring.extensions import markers_of
 from scoring.similarity import ContentBag, cosine, overlap, shared, soft_overlap
@@ -20,6 +21,7 @@ _SECOND = {"fr": {"vous", "tu", "te", "t'", "votre", "vos", "ton", "ta", "tes", 
            "en": {"you", "your", "you're", "you've", "you'd", "you'll", "yourself", "yours"}}
 _FIRST = {"fr": {"je", "j'", "me", "m'", "moi", "mon", "ma", "mes"},
           "en": {"i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself"}}
+_COMPANY = {"fr": {"nous", "notre", "nos"}, "en": {"we", "we're", "we've", "we'll", "we'd", "our", "ours", "us"}}
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,12 @@ class ReformulationConfig:
     w_social: float = 0.0  # thanks, greetings, goodbyes: social formulas, not reflections
     social_max_words: int = 10
     strong_outside_questions: bool = False  # markers inside an interrogative sentence do not count
+    # The statement bonus needs an anchor in the other person's words: a marker, shared content words
+    # or the turn speaking of them ("you…"). A sales pitch ("Our app syncs every hour") has none.
+    statement_needs_anchor: bool = False
+    w_company: float = 0.0  # the speaker's side talking ("we", "our", "nous", "notre"): pitching, not reflecting
+    w_aggressive: float = 0.0  # blame and judgements are not reflections
+    w_offer: float = 0.0  # an offer, a concession or a price is not a reflection
     # A turn must be related to the interlocutor's words (overlap or vector similarity) when they
     # say enough to check it (at least ``checkable_words`` content words).
     require_related: bool = True
@@ -59,10 +67,45 @@ class ReformulationConfig:
 # French conversations are sales talks, not counselling: a « vous » statement is not a reflection by
 # itself, so French relies on markers and echoes (overlap), not on the statement/second-person cues.
 DEFAULTS = {
-    "fr": ReformulationConfig(w_you=0.2, w_statement=0.0, w_frame=0.1, w_other_spoke=0.0, threshold=0.45),
+    "fr": ReformulationConfig(w_you=0.2, w_statement=0.0, w_frame=0.1, w_other_spoke=0.0, threshold=0.45,
+                              w_company=0.3),
     "en": ReformulationConfig(require_related=False, strong_outside_questions=True, w_question=0.8,
                               w_social=0.6),
 }
+
+# Sales and negotiation talk in English: a "you" statement is often a pitch ("you'll get a dedicated
+# manager"), so, as in French, a reflection needs evidence (a marker, the other's words) rather than
+# the counselling prior that most therapist statements reflect.
+_EN_SALES = ReformulationConfig(require_related=False, strong_outside_questions=True, w_question=0.8,
+                                w_social=0.6, w_company=0.3, w_aggressive=0.5, w_offer=0.4,
+                                w_statement=0.0, w_you=0.2, threshold=0.5)
+PROFILES: dict[tuple[str, str], ReformulationConfig] = {
+    ("en", "sales"): _EN_SALES,
+    ("en", "negotiation"): _EN_SALES,
+    ("en", "mediation"): _EN_SALES,
+}
+
+
+def config_for(lang: str, genre: str | None) -> ReformulationConfig:
+    """The calibrated weights for a language and a kind of conversation (``None``: the language default)."""
+    return PROFILES.get((lang, genre or ""), DEFAULTS[lang])
+
+
+_OWN = {"notre", "nos", "our"}
+_OWN_SINGULAR = {"mon", "ma", "mes", "my"}
+_OFFER_WORDS = {"offre", "approche", "solution", "proposition", "produit", "méthode", "démarche", "service",
+                "société", "entreprise", "offer", "approach", "product", "method", "company"}
+
+
+def about_own_side(marker: Span, window: int = 4) -> bool:
+    """A recap or reformulation marker followed by the speaker's own side (« Autrement dit, notre
+    solution… », « Ce que j'entends chez nos clients… », "In summary, our offer…"): a pitch, not the
+    interlocutor's words."""
+    doc = marker.doc
+    after = [t.lower_ for t in doc[marker.end : min(len(doc), marker.end + window)] if not t.is_punct]
+    if any(a in _OWN for a in after):
+        return True
+    return any(a in _OWN_SINGULAR and b in _OFFER_WORDS for a, b in itertools.pairwise(after))
 
 
 @dataclass
@@ -102,7 +145,7 @@ def detect_reformulation(
     ``context`` holds ``(index, speaker, bag)`` oldest first; only "other" turns can be targets.
     """
     asking = [s for s in (doc._.question_spans or []) if s._.interrogative]
-    strong = markers_of(doc, "reformulation_strong")
+    strong = [m for m in markers_of(doc, "reformulation_strong") if not about_own_side(m)]
     if config.strong_outside_questions:
         # "How do you feel about it?" asks; "you feel" only reflects outside an interrogative sentence.
         strong = [m for m in strong if not any(q.start <= m.start and m.end <= q.end for q in asking)]
@@ -134,13 +177,18 @@ def detect_reformulation(
     fragment = words <= 3 and ov_union == 0
     other_spoke = len(others[-1][2].keys) >= config.other_spoke_words
     social = bool(config.w_social) and words <= config.social_max_words and bool(markers_of(doc, "social"))
+    company = sum(1 for t in doc if t.lower_ in _COMPANY.get(lang, set())) / max(1, words)
+    anchored = bool(strong or weak) or ov_union > 0 or soft > 0 or you > 0
+    statement = not doc._.is_question and (anchored or not config.statement_needs_anchor)
+    offer = any(n["move"] in ("offer", "concession", "amount") for n in (doc._.negotiation or []))
     score = (config.w_strong * bool(strong) + config.w_weak * bool(weak) + config.w_frame * frame
              + max(config.w_overlap * ov_union, config.w_soft_overlap * soft)
              + config.w_similarity * max(0.0, best_sim - 0.4)
              + config.w_you * min(1.0, you * 5) - config.w_question * (interrogative and not strong)
-             - config.w_first_person * min(1.0, me * 5) + config.w_statement * (not doc._.is_question)
+             - config.w_first_person * min(1.0, me * 5) + config.w_statement * statement
              - config.w_advice * advice - config.w_fragment * fragment + config.w_other_spoke * other_spoke
-             - config.w_social * social)
+             - config.w_social * social - config.w_company * min(1.0, company * 5)
+             - config.w_aggressive * (doc._.assertiveness == "aggressive") - config.w_offer * offer)
     res.overlap, res.similarity, res.score = round(ov_union, 3), round(best_sim, 3), round(score, 3)
     res.shared_words = sorted(shared(bag, union))
     ok = score >= config.threshold and related

@@ -10,6 +10,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 QuestionType = Literal["open", "closed"]
+# The kind of conversation a turn belongs to: it sets the prior of the reformulation detector (in
+# counselling most statements about the other person reflect; in a sales talk many are pitches).
+Genre = Literal["sales", "negotiation", "mediation", "counselling"]
+GENRE_OF_BLOC: dict[int, Genre] = {2: "sales", 4: "negotiation", 5: "mediation"}
 Assertiveness = Literal["assertive", "aggressive", "passive", "neutral"]
 
 
@@ -27,6 +31,7 @@ class AnnotateInput(BaseModel):
     lang: str = "fr"
     text: str
     context: list[ContextTurn] = Field(default_factory=list)
+    genre: Genre | None = None  # None: the language default (see scoring.reformulation.config_for)
 
 
 class Marker(BaseModel):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from scoring.extensions import markers_of
+from scoring.reformulation import about_own_side
 from scoring.similarity import ContentBag, shared
 
 
@@ -87,6 +88,12 @@ def detect_summary(doc: Doc, bag: ContentBag, context_bags: list[ContentBag], la
         res.coverage = round(len(shared(talk, bag)) / len(talk.keys), 3) if talk.keys else None
     dated = any(s.when for s in steps)
     covered = res.coverage is not None and res.coverage >= min_coverage
-    res.is_summary = (bool(recap) and (not context_bags or covered or bool(steps) or len(recap) >= 2)) or (
-        dated and covered)
+    # A closing recap lists several points (« livraison en mars, paiement à 60 jours, révision… »); the
+    # conversation it recaps may lie beyond the context given, so a list stands for coverage.
+    text = doc.text
+    listed = text.count(";") >= 2 or (":" in text and text.count(",") + text.count(";") >= 2)
+    own = [m for m in recap if about_own_side(m)]
+    recap = [m for m in recap if m not in own]
+    res.is_summary = (bool(recap) and (not context_bags or covered or bool(steps) or listed or len(recap) >= 2)) or (
+        dated and covered and (len(steps) >= 2 or listed) and not own)
     return res

@@ -16,6 +16,11 @@ ASSERTIVE = ("assertive_je", "desc_describe", "desc_express", "desc_specify", "d
 AGGRESSIVE = ("aggressive",)
 PASSIVE = ("passive", "hesitation")
 _SOFTENERS = ("politeness",)
+_REFORMULATION = ("reformulation_strong", "reformulation_weak")
+
+
+def _inside(marker: Span, span: Span) -> bool:
+    return span.start <= marker.start and marker.end <= span.end
 # An absolute (« toujours », « personne ne », "never") is aimed at the other person when a second-person
 # word stands close to it, not when it opens a purpose clause (« pour que personne ne quitte son
 # secteur ») or when the speaker commits themselves (« nous serons toujours là pour vous »).
@@ -23,6 +28,7 @@ _PURPOSE = {"fr": ("pour que", "pour qu'", "afin que", "afin qu'", "sans que", "
             "en": ("so that", "so no", "to make sure", "to ensure", "without")}
 _SELF_SUBJECTS = {"fr": {"je", "j'", "nous", "on"}, "en": {"i", "we", "i'll", "we'll", "i'm", "we're"}}
 _ABSOLUTE_BEFORE, _ABSOLUTE_AFTER = 5, 3
+_NOBODY = {"personne ne", "personne n'", "nobody", "no one"}
 _SECOND_PERSON = {"fr": {"vous", "tu", "te", "t'", "toi", "votre", "vos", "ton", "ta", "tes"},
                   "en": {"you", "your", "you're", "yours"}}
 _REQUEST_VERBS = {"parlez", "dites", "décrivez", "expliquez", "racontez", "présentez", "précisez",
@@ -76,13 +82,22 @@ class AssertivenessClassifier:
         if any(t.lower_.replace("’", "'") in _SELF_SUBJECTS[self.lang] for t in doc[max(sent.start, marker.start - 3)
                                                                                     : marker.start]):
             return False
-        return any(t.lower_.replace("’", "'") in second for t in [*before, *after])
+        # « Personne ne vous croit », "nobody trusts you": the other person comes after; in "why do you
+        # think nobody takes charge?" the « you » before is not the target.
+        near = after if marker.text.lower() in _NOBODY else [*before, *after]
+        return any(t.lower_.replace("’", "'") in second for t in near)
 
     def __call__(self, doc: Doc) -> Doc:
         markers = doc._.markers or []
         by = {m.label_ for m in markers}
         polite = [m for m in markers if m.label_ in _SOFTENERS]
-        assertive = [m for m in markers if m.label_ in ASSERTIVE]
+        # A question is neutral unless it is loaded: assertive cues inside an interrogative sentence
+        # (« Comment voyez-vous la suite à partir de maintenant ? ») and inside a reformulation
+        # (« Si je comprends bien… ») do not make the turn assertive; firm limits (« c'est ma limite ») do.
+        asking = [s for s in (doc._.question_spans or []) if s._.interrogative]
+        echoing = [m for m in markers if m.label_ in _REFORMULATION]
+        assertive = [m for m in markers if m.label_ in (*ASSERTIVE, "firm")
+                     and not any(_inside(m, s) for s in [*asking, *echoing])]
         aggressive = [m for m in markers if m.label_ in AGGRESSIVE]
         passive = [m for m in markers if m.label_ in PASSIVE]
         second = _SECOND_PERSON[self.lang]
@@ -98,7 +113,11 @@ class AssertivenessClassifier:
             pas += 1.0
         elif apologies and polite:
             pas -= 0.5  # « Excusez-moi, pourriez-vous… » is a courteous request, not submission
-        ass = 1.0 * len(assertive) + (0.5 if "politeness" in by and not aggressive else 0.0)
+        # A concession traded for a counterpart (« 5 % si vous vous engagez sur deux ans ») is the
+        # assertive way to negotiate.
+        conditional = bool(by & {"concession", "offer"}) and "counterpart" in by
+        ass = (1.0 * len(assertive) + (0.5 if "politeness" in by and not aggressive else 0.0)
+               + (1.0 if conditional and not aggressive else 0.0))
         scores = {"assertive": round(ass, 2), "aggressive": round(agg, 2), "passive": round(pas, 2)}
         label = "neutral"
         deciding: list[Span] = []
@@ -107,7 +126,7 @@ class AssertivenessClassifier:
         elif pas >= self.passive_threshold and pas > ass:
             label, deciding = "passive", passive
         elif ass >= 1.0:
-            label, deciding = "assertive", assertive
+            label, deciding = "assertive", assertive or [m for m in markers if m.label_ == "counterpart"]
         doc._.assertiveness = label
         doc._.assertiveness_scores = scores
         doc._.assertiveness_markers = deciding

@@ -31,7 +31,8 @@ _FR_INVERSION_NO_MARK = re.compile(
 )
 _FR_WH_HEAD = re.compile(
     r"^(?:pourquoi|qu'est-ce|quel(?:le)?s? (?:est|sont|serait|seraient|était|étaient)|dans quelle mesure|"
-    r"de quelle (?:manière|façon)|en quoi)\b",
+    r"de quelle (?:manière|façon)|en quoi|"
+    r"(?:comment|cmt) (?:vous|tu|on|ça|ca|il|elle|ils|elles|vos|votre|tes|ton|ta|les))\b",
     re.IGNORECASE,
 )
 _EN_AUX_AFTER_WH = re.compile(
@@ -39,6 +40,8 @@ _EN_AUX_AFTER_WH = re.compile(
     r"^\s*(?:(?!(?:i|you|we|they|he|she|it|that|this|there|your|my|the)\b)[\w-]+\s+)?"
     r"(?:do|does|did|are|is|was|were|can|could|would|will|have|has|had|should|'s|'re|am)\b", re.IGNORECASE
 )
+# Typed chat drops « ? » but keeps the tag: « vous avez un budget défini ou pas encore ».
+_FR_TAG_NO_MARK = re.compile(r"\bou (?:pas|non)(?: encore)?\s*[.!]*\s*$", re.IGNORECASE)
 _ALTERNATIVE = {"fr": re.compile(r"\sou\s(?!pas\b|non\b)", re.I), "en": re.compile(r"\sor\s(?!not\b)", re.I)}
 _INDIRECT_VERBS = {"savoir", "dire", "demander", "comprendre", "voir", "expliquer", "ignorer", "décider",
                    "montrer", "regarder", "vérifier", "choisir", "imaginer", "oublier", "rappeler"}
@@ -99,8 +102,8 @@ class QuestionDetector:
                     m.start - 2 >= sent.start and doc[m.start - 2].text == ","
                     and doc[m.start - 1].lower_ in FILLERS[self.lang]))}
         # Requests are specific enough to count anywhere (« …, tell me about… », "I was wondering if…").
-        if has_mark and self.lang == "fr" and not (at_start & {"wh_open", "wh_factual"}):
-            # « Vous en pensez quoi ? », « Ça coûte combien ? »: the question word after the verb.
+        if self.lang == "fr" and not (at_start & {"wh_open", "wh_factual"}):
+            # « Vous en pensez quoi ? », « ça se passe comment quand… »: the question word after the verb.
             at_start |= {m.label_ for m in markers if m.label_ in ("wh_open", "wh_factual")
                          and self._in_situ(sent, [m])}
         is_request = "question_request" in anywhere
@@ -118,7 +121,7 @@ class QuestionDetector:
                 else:
                     asks = self._en_asks_unmarked(sent, markers)
             if not asks and self.lang == "fr":
-                asks = self._in_situ(sent, markers)
+                asks = self._in_situ(sent, markers) or bool(_FR_TAG_NO_MARK.search(text))
             if not asks:
                 return None
         interrogative = (is_request or wh_open or wh_fact or "closed_opener" in at_start or "leading" in anywhere
@@ -154,7 +157,9 @@ class QuestionDetector:
                 continue
             if m.label_ in ("wh_open", "wh_factual") and _EN_AUX_AFTER_WH.match(doc[m.end : sent.end].text):
                 return True
-            if m.label_ == "closed_opener" and doc[head].lower_ in _EN_AUX:
+            # "Do your job." / "Have your team call me." give orders: "your" is no subject.
+            subject = doc[head + 1].lower_ if head + 1 < sent.end else ""
+            if m.label_ == "closed_opener" and doc[head].lower_ in _EN_AUX and subject != "your":
                 return True
         return False
 

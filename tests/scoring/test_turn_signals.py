@@ -76,7 +76,7 @@ def test_assertiveness_styles_fr() -> None:
         ("fr", "Vous arrivez toujours en retard aux réunions d'équipe.", True),
         ("fr", "Tu ne réponds jamais aux messages de ta collègue.", True),
         ("fr", "Personne ne te fait confiance dans ce service.", True),
-        ("fr", "Nous organisons la formation dans vos locaux pour que personne ne perde une journée de travail.", False),
+        ("fr", "Nous formons dans vos locaux pour que personne ne perde une journée de travail.", False),
         ("fr", "Je serai toujours disponible pour vous répondre.", False),
         ("fr", "Les livraisons du lundi sont toujours les plus chargées.", False),
         ("en", "You always interrupt your colleagues in meetings.", True),

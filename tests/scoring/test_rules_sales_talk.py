@@ -1,0 +1,129 @@
+"""Rules for the product's own conversations (sales, negotiation, mediation), on hand-written turns:
+genre profiles, pitches behind reformulation/recap markers, closing recaps, styles, chat-style questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.annotate import annotate_turns
+from scoring.report import score_transcript
+from scoring.transcript import Transcript
+
+
+def one(text: str, context: list[tuple[str, str]] | None = None, lang: str = "fr", genre: str | None = None):
+    ctx = [{"speaker": s, "text": t} for s, t in (context or [])]
+    return annotate_turns([{"id": "t", "lang": lang, "text": text, "context": ctx, "genre": genre}])[0]
+
+
+PITCH_CONTEXT = [("other", "We lose a lot of time re-typing delivery notes into the invoicing system every evening.")]
+PITCH = "You'll also get a dedicated account manager and a monthly usage report."
+
+
+def test_sales_genre_needs_evidence_for_an_english_reflection() -> None:
+    # Counselling prior (default): a statement about the other person is most likely a reflection.
+    assert one(PITCH, PITCH_CONTEXT, lang="en").is_reformulation is True
+    assert one(PITCH, PITCH_CONTEXT, lang="en", genre="sales").is_reformulation is False
+    echo = "So the evening re-typing of delivery notes is what eats your time."
+    assert one(echo, PITCH_CONTEXT, lang="en", genre="sales").is_reformulation is True
+
+
+def test_transcript_bloc_selects_the_sales_profile() -> None:
+    transcript = Transcript.model_validate({"bloc": 2, "language": "en", "turns": [
+        {"id": "p1", "speaker_role": "persona", "speaker_name": "Client", "text": PITCH_CONTEXT[0][1]},
+        {"id": "c1", "speaker_role": "candidate", "speaker_name": "Seller", "text": PITCH},
+    ]})
+    report = score_transcript(transcript)
+    assert [a.is_reformulation for a in report.turns] == [False]
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("fr", "Autrement dit, notre plateforme est la plus simple à déployer du marché."),
+    ("fr", "Ce que je retiens souvent chez nos clients, c'est le gain de temps dès la première semaine."),
+    ("en", "In other words, our platform is the easiest one to roll out."),
+])
+def test_marker_followed_by_own_side_is_a_pitch(lang: str, text: str) -> None:
+    context = [("other", "Nous perdons du temps à ressaisir les bons de livraison." if lang == "fr"
+                else "We lose time re-typing the delivery notes.")]
+    assert one(text, context, lang=lang, genre="sales").is_reformulation is False
+
+
+def test_recap_of_own_offer_is_not_a_closing_summary() -> None:
+    assert one("Pour résumer notre offre : la licence, l'installation, la formation et le support.").is_summary is False
+    assert one("In summary, our offer covers the licence, the set-up and a year of support.", lang="en").is_summary \
+        is False
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("fr", "Bon, je reprends les points : vous testez l'outil deux semaines, je vous envoie le devis lundi, "
+           "et on se rappelle le 12."),
+    ("fr", "On retient trois choses : planning partagé, point chaque vendredi, et Léa gère les urgences."),
+    ("fr", "pour récap : essai sur deux sites, devis demain, réunion de lancement le 3"),
+    ("en", "Quick recap: you trial it on two sites, I send the quote on Monday, and we talk again on the 12th."),
+    ("en", "Here's where we landed: shared calendar, a check-in every Friday, and Lea covers urgent calls."),
+])
+def test_closing_recaps_without_classic_markers(lang: str, text: str) -> None:
+    context = [("other", "D'accord pour essayer." if lang == "fr" else "Fine, let's try it.")]
+    assert one(text, context, lang=lang).is_summary is True
+
+
+@pytest.mark.parametrize("text", [
+    "La visite technique est décalée à jeudi 15 h.",
+    "Oui, avril nous convient, si la commande part avant le 20 mars.",
+])
+def test_a_single_dated_statement_is_not_a_summary(text: str) -> None:
+    context = [("other", "Et la visite technique, c'est quand ? Avril vous conviendrait ?")]
+    assert one(text, context).is_summary is False
+
+
+@pytest.mark.parametrize(("lang", "text", "style"), [
+    ("fr", "Soit tu respectes le planning, soit je confie le dossier à quelqu'un d'autre.", "aggressive"),
+    ("fr", "Ce n'est pourtant pas compliqué, je ne vais pas vous répéter les chiffres.", "aggressive"),
+    ("fr", "Bravo, vraiment, encore un devis envoyé avec le mauvais tarif !", "aggressive"),
+    ("fr", "Oh, je ne suis pas vraiment la bonne personne pour trancher, vous connaissez ça mieux que moi.", "passive"),
+    ("fr", "Désolé de vous déranger encore, pas de souci si vous n'avez pas regardé.", "passive"),
+    ("fr", "Je comprends votre contrainte de budget, mais je ne peux pas descendre sous 40 euros.", "assertive"),
+    ("fr", "Je peux vous accorder 3 % à condition que la commande soit passée avant vendredi.", "assertive"),
+    ("fr", "C'est votre décision et je la respecterai ; je reste ouvert pour revoir le calendrier.", "assertive"),
+    ("en", "Order by Friday or the discount is gone, and don't bother calling me after that.", "aggressive"),
+    ("en", "I've explained this twice already, maybe try listening this time.", "aggressive"),
+    ("en", "I'm not really the right person to decide, you know your business better than me.", "passive"),
+    ("en", "I understand the budget is tight, but I can't go below 40 euros per unit.", "assertive"),
+])
+def test_styles_in_sales_and_management_talk(lang: str, text: str, style: str) -> None:
+    ann = one(text, lang=lang)
+    assert ann.assertiveness == style, (ann.assertiveness, ann.assertiveness_markers, ann.assertiveness_scores)
+    assert ann.assertiveness_markers
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("fr", "Si je comprends bien, le délai compte plus que le prix pour vous."),
+    ("fr", "Comment voyez-vous l'organisation des astreintes à partir de maintenant ?"),
+    ("en", "If I understand you correctly, the delay matters more than the price."),
+    ("en", "This kind of purchase goes through your finance team, doesn't it?"),
+])
+def test_reformulations_and_plain_questions_are_not_a_style(lang: str, text: str) -> None:
+    assert one(text, lang=lang).assertiveness == "neutral"
+
+
+@pytest.mark.parametrize(("text", "question_type"), [
+    ("tu m'expliques comment tu prépares tes tournées", "open"),
+    ("vous pouvez me dire ce qui a bloqué la dernière fois ?", "open"),
+    ("Et concrètement, la facturation se passe comment chez vous", "open"),
+    ("cmt vous gérez les retours clients", "open"),
+    ("Sur quels critères comparez-vous les fournisseurs ?", "open"),
+    ("vs avez déjà un prestataire ou pas", "closed"),
+    ("le budget est validé ou non", "closed"),
+])
+def test_french_chat_style_questions(text: str, question_type: str) -> None:
+    ann = one(text)
+    assert ann.is_question is True
+    assert ann.question_type == question_type
+
+
+@pytest.mark.parametrize(("text", "is_question"), [
+    ("do u have a contract running with them", True),
+    ("The audit is in March and the files must be ready by then. Correct?", True),
+    ("Just do your part and stop arguing.", False),
+])
+def test_english_chat_style_questions(text: str, is_question: bool) -> None:
+    assert one(text, lang="en").is_question is is_question
