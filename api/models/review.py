@@ -77,8 +77,8 @@ class ReviewAudit(SQLModel, table=True):
     session_id: str = Field(foreign_key="roleplay_session.id", index=True, max_length=32)
     actor_id: int = Field(foreign_key="user.id")
     at: datetime = Field(default_factory=utcnow)
-    action: str = Field(max_length=20)  # criterion | decision | sign | reopen
-    target: str = Field(default="", max_length=60)  # criterion id, or "decision" / "grille"
+    action: str = Field(max_length=20)  # criterion | decision | sign | reopen | release
+    target: str = Field(default="", max_length=60)  # criterion id, or "decision" / "grille" / "retour"
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 

@@ -6,6 +6,7 @@ functions raise the same French errors); forms carry the CSRF token checked by t
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
@@ -72,12 +73,14 @@ def _review_page(request: Request, db: SessionDep, user: User, session: Roleplay
         return _render(request, "error.html", user, status_code=exc.status_code, message=exc.message)
     report = session.report or {}
     annotations = {str(a.get("id")): a for a in report.get("turns", [])}
-    turns = turns_of(db, session.id)
-    if data["blind"]:
-        for turn in turns:
-            if turn.speaker_role == "candidate":
-                db.expunge(turn)
-                turn.speaker_name = "Candidat·e"
+    turns: list[Any] = turns_of(db, session.id)
+    mask = review.blind_masker(db, session, user)
+    if mask is not None:
+        # Read-only copies: the name is hidden in the speaker and inside the text (escaped by the template).
+        turns = [SimpleNamespace(seq=t.seq, speaker_role=t.speaker_role, text=mask(t.text),
+                                 speaker_name="Candidat·e" if t.speaker_role == "candidate" else mask(t.speaker_name))
+                 for t in turns]
+        annotations = {key: review.mask_data(value, mask) for key, value in annotations.items()}
     return _render(request, "review_session.html", user, status_code=status_code, session=session, review=data,
                    turns=turns, annotations=annotations, charts=_charts(data["timeline"]), error=error,
                    level_labels=review.LEVEL_LABELS, action_labels=review.ACTION_LABELS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -20,7 +20,7 @@ from api.models.roleplay import (
     RoleplaySessionPublic,
     TurnPublic,
 )
-from api.services import dialogue
+from api.services import dialogue, review
 from api.services.assignments import candidate_assignments
 from api.services.personas import PersonaLibrary
 
@@ -31,8 +31,15 @@ class JurorAdd(SQLModel):
     juror_id: int
 
 
-def detail(db: SessionDep, session: RoleplaySession) -> RoleplaySessionDetail:
+def detail(db: SessionDep, session: RoleplaySession,
+           mask: Callable[[str], str] | None = None) -> RoleplaySessionDetail:
+    """The session and its transcript; `mask` (a juror marking blind) hides the candidate's name."""
     turns = [TurnPublic.model_validate(t, from_attributes=True) for t in dialogue.turns_of(db, session.id)]
+    if mask is not None:
+        turns = [turn.model_copy(update={
+            "text": mask(turn.text),
+            "speaker_name": "Candidat·e" if turn.speaker_role == "candidate" else mask(turn.speaker_name)})
+            for turn in turns]
     public = RoleplaySessionPublic.model_validate(session, from_attributes=True)
     return RoleplaySessionDetail(**public.model_dump(), turns=turns)
 
@@ -69,7 +76,8 @@ def create_session(body: RoleplaySessionCreate, request: Request, db: SessionDep
 
 @router.get("/{session_id}", response_model=RoleplaySessionDetail, summary="Session et transcription")
 def get_session(session_id: str, db: SessionDep, user: CurrentUser) -> RoleplaySessionDetail:
-    return detail(db, visible_session(db, session_id, user))
+    session = visible_session(db, session_id, user)
+    return detail(db, session, review.blind_masker(db, session, user))
 
 
 @router.post("/{session_id}/messages", response_model=list[PersonaLine],
@@ -106,7 +114,8 @@ def report(session_id: str, db: SessionDep, user: CurrentUser) -> dict[str, Any]
         raise ApiError(409, "session_active", "La session n'est pas terminée : pas encore de rapport.")
     if not feedback_visible(session, user):
         raise ApiError(403, "feedback_not_released", "Le retour de cette session d'examen n'est pas encore publié.")
-    return session.report
+    mask = review.blind_masker(db, session, user)
+    return session.report if mask is None else review.mask_data(session.report, mask)
 
 
 @router.post("/{session_id}/jurors", status_code=204, summary="Assigner un juré à la session")
@@ -123,15 +132,10 @@ def assign_juror(session_id: str, body: JurorAdd, db: SessionDep,
 
 
 @router.post("/{session_id}/release", response_model=RoleplaySessionPublic,
-             summary="Publier le retour d'une session d'examen au candidat")
+             summary="Publier le retour d'une session d'examen au candidat",
+             description="Refusé (409 `grids_not_signed`) tant que chaque juré assigné n'a pas signé sa grille ; "
+                         "la publication est inscrite au journal de correction.",
+             responses={409: {"description": "Session non terminée ou grilles du jury pas toutes signées"}})
 def release(session_id: str, db: SessionDep,
             user: User = Depends(require_roles(Role.admin, Role.trainer, Role.juror))) -> RoleplaySession:
-    session = visible_session(db, session_id, user)
-    if session.status != SessionStatus.ended:
-        raise ApiError(409, "session_active", "La session n'est pas terminée.")
-    if session.feedback_released_at is None:
-        session.feedback_released_at = datetime.now(UTC)
-        db.add(session)
-        db.commit()
-        db.refresh(session)
-    return session
+    return review.release_feedback(db, visible_session(db, session_id, user), user)

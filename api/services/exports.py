@@ -23,16 +23,25 @@ def session_export(db: Session, session: RoleplaySession, viewer: User) -> dict[
     grids = ([view["grid"]] if view["grid"] else []) + view["other_grids"]
     visible_grid_ids = {g["id"] for g in grids if g.get("id") is not None}
     report = session.report or {}
+    # A juror marking blind gets the candidate's name hidden in the text and quotes too.
+    mask = review.blind_masker(db, session, viewer)
+
+    def text(value: str) -> str:
+        return mask(value) if mask else value
+
+    def data(value: Any) -> Any:
+        return review.mask_data(value, mask) if mask else value
+
     return {
         "format": "roleplay-review-export/1",
         "session": view["session"],
         "transcript": [{"id": f"t{t.seq}", "speaker_role": t.speaker_role,
                         "speaker_name": "Candidat·e" if view["blind"] and t.speaker_role == "candidate"
-                        else t.speaker_name, "text": t.text, "timestamp": t.created_at.isoformat()}
+                        else text(t.speaker_name), "text": text(t.text), "timestamp": t.created_at.isoformat()}
                        for t in turns_of(db, session.id)],
-        "annotations": report.get("turns") or [],
-        "conversation": report.get("conversation") or {},
-        "automatic_grid": report.get("grid") or {},
+        "annotations": data(report.get("turns") or []),
+        "conversation": data(report.get("conversation") or {}),
+        "automatic_grid": data(report.get("grid") or {}),
         "grids": grids,
         "agreement": view["agreement"],
         "audit": [a.model_dump(mode="json") for a in review.audit_of(db, session.id, visible_grid_ids)],

@@ -5,12 +5,18 @@ Rules a certification jury expects, enforced here rather than in the pages:
 - the automatic level is a proposal; a final level that differs from it needs a written comment;
 - a signed grid is locked (409) until reopened, and reopening is itself recorded with its reason;
 - every change appends one audit row (who, when, before, after); nothing updates or deletes them;
-- with several jurors, nobody sees another juror's grid before every assigned juror has signed.
+- with several jurors, nobody sees another juror's grid before every assigned juror has signed;
+- the feedback goes to the candidate only once every assigned juror has signed (409 before);
+- in blind marking the candidate's name is hidden in the transcript text the juror reads, too.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +31,7 @@ from api.models import (
     ReviewCriterion,
     ReviewGrid,
     ReviewPreference,
+    Role,
     RoleplaySession,
     SessionStatus,
     Turn,
@@ -40,7 +47,7 @@ DECISION_LABELS = {Decision.acquis: "Acquis", Decision.non_acquis: "Non acquis"}
 QUEUE_LABELS = {QueueStatus.a_corriger: "À corriger", QueueStatus.en_cours: "En cours",
                 QueueStatus.signee: "Signée"}
 ACTION_LABELS = {"criterion": "niveau de critère", "decision": "décision", "sign": "signature",
-                 "reopen": "réouverture"}
+                 "reopen": "réouverture", "release": "publication du retour au candidat"}
 FIGURES = [  # (key in the report's conversation figures, French label, kind)
     ("questions", "Questions posées", "int"),
     ("open_questions", "Questions ouvertes", "int"),
@@ -90,6 +97,109 @@ def set_blind(db: Session, user: User, blind: bool) -> bool:
     db.add(preference)
     db.commit()
     return blind
+
+
+# --- blind marking: names said inside the transcript ---------------------------------------------
+
+NAME_SEPARATORS = re.compile(r"[\s\-'’._]+")
+NAME_PARTICLES = {"des", "del", "della", "der", "den", "van", "von", "dos", "das", "les"}
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """Lower-cased text without accents, and for each of its characters the index it comes from
+    (a character may fold to several, or to none for a lone combining accent)."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for piece in unicodedata.normalize("NFKD", char.lower()):
+            if not unicodedata.combining(piece):
+                folded.append(piece)
+                origin.append(index)
+    return "".join(folded), origin
+
+
+def _letters(text: str) -> int:
+    return sum(1 for char in text if char.isalpha())
+
+
+@lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for every variant of the names (whole, then each part), longest first so that
+    « Alice Martin » is replaced once rather than as two labels."""
+    variants: set[str] = set()
+    for name in names:
+        whole = " ".join(name.split())
+        for variant in [whole, *NAME_SEPARATORS.split(whole)]:
+            folded = _fold(variant)[0]
+            if _letters(folded) >= 3 and folded not in NAME_PARTICLES:
+                variants.add(folded)
+    if not variants:
+        return None
+    alternatives = [r"[\s\-]+".join(re.escape(word) for word in variant.split(" "))
+                    for variant in sorted(variants, key=lambda v: (-len(v), v))]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+def mask_names(text: str, names: list[str], label: str) -> str:
+    """Replace the names (each whole and each of its parts of 3 letters or more) by `label`, ignoring
+    case and accents, on word boundaries only: « Léa » hides « lea » and « LÉA », not « Léandre ».
+
+    Pure text in, pure text out: call it before any HTML escaping (the templates escape it)."""
+    pattern = _names_pattern(tuple(n for n in names if n and n.strip()))
+    if pattern is None or not text:
+        return text
+    folded, origin = _fold(text)
+    pieces: list[str] = []
+    last = 0
+    for match in pattern.finditer(folded):
+        start = origin[match.start()]
+        end = origin[match.end()] if match.end() < len(origin) else len(text)
+        if start < last:  # two folded matches inside one source character: keep the first
+            continue
+        pieces.append(text[last:start])
+        pieces.append(label)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def candidate_names(candidate: User | None) -> list[str]:
+    """What may name the candidate in a transcript: their full name and their username."""
+    if candidate is None:
+        return []
+    return [n for n in (candidate.full_name, candidate.username) if n]
+
+
+# Identifiers, codes and rubric wording (never the transcript's words): left alone by mask_data.
+UNMASKED_KEYS = {"id", "turn_id", "speaker_role", "speaker_id", "question_type", "question_form", "assertiveness",
+                 "spin", "status", "mode", "decision", "bloc", "language", "label", "title", "level_label",
+                 "rubric_version"}
+
+
+def mask_data(value: Any, mask: Callable[[str], str]) -> Any:
+    """A copy of a JSON-like value with every free-text string passed through `mask`."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [mask_data(item, mask) for item in value]
+    if isinstance(value, dict):
+        return {key: item if key in UNMASKED_KEYS or str(key).endswith("_id") else mask_data(item, mask)
+                for key, item in value.items()}
+    return value
+
+
+def blind_masker(db: Session, session: RoleplaySession, viewer: User) -> Callable[[str], str] | None:
+    """For a juror marking blind: hides the candidate's name in transcript text and quotes (replaced by
+    the same anonymous code as in the headers). None for everyone else, who reads the text as is."""
+    if viewer.role != Role.juror or not is_blind(db, viewer):
+        return None
+    names = candidate_names(db.get(User, session.candidate_id))
+    label = candidate_label(session, None, blind=True)
+
+    def mask(text: str) -> str:
+        return mask_names(text, names, label)
+
+    return mask
 
 
 # --- grids ---------------------------------------------------------------------------------------
@@ -248,6 +358,46 @@ def all_signed(db: Session, session_id: str) -> bool:
     return bool(jurors) and jurors <= signed
 
 
+def require_releasable(db: Session, session: RoleplaySession) -> None:
+    """The jury's feedback is published only once every assigned juror has signed a grid (409)."""
+    jurors = set(db.exec(select(JurorAssignment.juror_id).where(JurorAssignment.session_id == session.id)))
+    signed = {g.juror_id for g in grids_of(db, session.id) if g.status == GridStatus.signed}
+    if jurors and jurors <= signed:
+        return
+    count = f"({len(jurors & signed)} sur {len(jurors)})"
+    if not jurors:
+        message = "Impossible de publier : aucun juré n'est assigné à cette session, aucune grille n'est signée."
+    elif not jurors & signed:
+        message = f"Impossible de publier : aucune grille du jury n'est encore signée {count}."
+    else:
+        message = f"Impossible de publier : toutes les grilles du jury ne sont pas encore signées {count}."
+    raise ApiError(409, "grids_not_signed", message,
+                   extra={"signed": len(jurors & signed), "jurors": len(jurors)})
+
+
+def release_feedback(db: Session, session: RoleplaySession, actor: User) -> RoleplaySession:
+    """Publish the jury's feedback to the candidate, once, and record it in the audit trail.
+
+    Refused (409) while the session is running or a grid of an assigned juror is not signed; a second
+    call changes nothing."""
+    if session.status != SessionStatus.ended:
+        raise ApiError(409, "session_active", "La session n'est pas terminée.")
+    if session.feedback_released_at is not None:
+        return session
+    require_releasable(db, session)
+    released_at = utcnow()
+    session.feedback_released_at = released_at
+    db.add(session)
+    # The trail is kept per grid: the release goes on the releasing juror's grid, else on the first one.
+    grids = [g for g in grids_of(db, session.id) if g.status == GridStatus.signed]
+    grid = next((g for g in grids if g.juror_id == actor.id), grids[0])
+    _audit(db, grid, actor, "release", "retour", {"feedback_released_at": None},
+           {"feedback_released_at": released_at.isoformat(), "grids": len(grids)})
+    db.commit()
+    db.refresh(session)
+    return session
+
+
 def audit_of(db: Session, session_id: str, grid_ids: set[int] | None = None) -> list[ReviewAuditPublic]:
     query = select(ReviewAudit).where(ReviewAudit.session_id == session_id).order_by(col(ReviewAudit.id))
     rows = [r for r in db.exec(query) if grid_ids is None or r.grid_id in grid_ids]
@@ -375,16 +525,26 @@ def figures_with_median(db: Session, session: RoleplaySession) -> list[dict[str,
     return rows
 
 
+def _masked_grid(view: dict[str, Any], mask: Callable[[str], str] | None) -> dict[str, Any]:
+    """In blind marking, the evidence quotes and rationales (taken from the transcript) hide the name."""
+    if mask is not None:
+        for criterion in view["criteria"]:
+            criterion["evidence"] = mask_data(criterion["evidence"], mask)
+            criterion["rationale"] = mask(criterion["rationale"])
+    return view
+
+
 def build_review(db: Session, session: RoleplaySession, viewer: User) -> dict[str, Any]:
     """Everything the review page shows; a juror sees the others' grids only once all have signed."""
     require_reviewable(session)
     blind = is_blind(db, viewer)
+    mask = blind_masker(db, session, viewer)
     candidate = db.get(User, session.candidate_id)
     grids = grids_of(db, session.id)
     names = _names(db, {g.juror_id for g in grids})
     own = next((g for g in grids if g.juror_id == viewer.id), None)
     may_compare = viewer.role != "juror" or all_signed(db, session.id)
-    views = [grid_view(db, g, session, names.get(g.juror_id, "")) for g in grids if may_compare]
+    views = [_masked_grid(grid_view(db, g, session, names.get(g.juror_id, "")), mask) for g in grids if may_compare]
     cohorts = cohort_ids_of(db, session.candidate_id)
     cohort_names = [c.name for c in db.exec(select(Cohort).where(col(Cohort.id).in_(cohorts)))] if cohorts else []
     jurors = list(db.exec(select(JurorAssignment.juror_id).where(JurorAssignment.session_id == session.id)))
@@ -394,7 +554,8 @@ def build_review(db: Session, session: RoleplaySession, viewer: User) -> dict[st
                     "candidate": candidate_label(session, candidate, blind), "cohorts": cohort_names,
                     "feedback_released_at": session.feedback_released_at},
         "blind": blind,
-        "grid": grid_view(db, own, session, names.get(viewer.id or 0, "")) if viewer.role == "juror" else None,
+        "grid": _masked_grid(grid_view(db, own, session, names.get(viewer.id or 0, "")), mask)
+        if viewer.role == "juror" else None,
         "remaining": remaining(db, own, session) if viewer.role == "juror" and queue_status(own)
         != QueueStatus.signee else [],
         "jurors": len(jurors),

@@ -113,6 +113,18 @@ def test_exam_hides_feedback_until_a_juror_releases_it(client: TestClient) -> No
     assert client.post(f"/api/sessions/{session['id']}/jurors", json={"juror_id": juror_id},
                        headers=trainer).status_code == 204
     assert client.get(f"/api/sessions/{session['id']}/report", headers=juror).status_code == 200
+    unsigned = client.post(f"/api/sessions/{session['id']}/release", headers=juror)
+    assert unsigned.status_code == 409 and unsigned.json()["error"]["code"] == "grids_not_signed"
+    assert client.get(f"/api/sessions/{session['id']}/report", headers=candidate).status_code == 403
+    # The juror levels what the scorer left to the jury, decides and signs; then the feedback may go out.
+    review = client.get(f"/api/sessions/{session['id']}/review", headers=juror).json()
+    for criterion in review["grid"]["criteria"]:
+        if criterion["final_level"] is None:
+            assert client.put(f"/api/sessions/{session['id']}/review/criteria/{criterion['id']}", headers=juror,
+                              json={"level": 1, "comment": "Observé en séance."}).status_code == 200
+    assert client.put(f"/api/sessions/{session['id']}/review/decision", headers=juror,
+                      json={"decision": "non_acquis"}).status_code == 200
+    assert client.post(f"/api/sessions/{session['id']}/review/sign", headers=juror).status_code == 200
     assert client.post(f"/api/sessions/{session['id']}/release", headers=juror).status_code == 200
     assert client.get(f"/api/sessions/{session['id']}/report", headers=candidate).status_code == 200
 

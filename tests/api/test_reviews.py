@@ -9,25 +9,12 @@ import io
 import pypdf
 from fastapi.testclient import TestClient
 
+from tests.api.test_reviews_support import complete_and_sign as _complete_and_sign
+from tests.api.test_reviews_support import put_criterion as _put
 from tests.api.test_reviews_support import scored_session, user
 from tests.conftest import login
 
 CRIT = "ecoute_active"
-
-
-def _put(client: TestClient, headers: dict[str, str], session_id: str, criterion: str, level: int,
-         comment: str = "") -> object:
-    return client.put(f"/api/sessions/{session_id}/review/criteria/{criterion}", headers=headers,
-                      json={"level": level, "comment": comment})
-
-
-def _complete_and_sign(client: TestClient, headers: dict[str, str], session_id: str, decision: str = "acquis",
-                       pnl: int = 2) -> None:
-    assert _put(client, headers, session_id, "techniques_communication", pnl, "Posture claire.").status_code == 200
-    assert client.put(f"/api/sessions/{session_id}/review/decision", headers=headers,
-                      json={"decision": decision, "comment": "Compétences démontrées."}).status_code == 200
-    signed = client.post(f"/api/sessions/{session_id}/review/sign", headers=headers)
-    assert signed.status_code == 200, signed.text
 
 
 def test_full_review_flow_with_locking_and_audit(client: TestClient) -> None:

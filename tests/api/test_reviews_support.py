@@ -94,3 +94,20 @@ def scored_session(client: TestClient, jurors: tuple[str, ...] = ("demo-jury",),
             db.add(JurorAssignment(session_id=session.id, juror_id=juror.id, assigned_by=trainer.id))
         db.commit()
         return {"session_id": session.id, "cohort_id": cohort_id, "juror_ids": ids, "candidate_id": candidate.id}
+
+
+def put_criterion(client: TestClient, headers: dict[str, str], session_id: str, criterion: str, level: int,
+                  comment: str = "") -> Any:
+    return client.put(f"/api/sessions/{session_id}/review/criteria/{criterion}", headers=headers,
+                      json={"level": level, "comment": comment})
+
+
+def complete_and_sign(client: TestClient, headers: dict[str, str], session_id: str, decision: str = "acquis",
+                      pnl: int = 2) -> None:
+    """Level the criterion left to the jury, decide and sign (the other levels stay automatic)."""
+    assert put_criterion(client, headers, session_id, "techniques_communication", pnl,
+                         "Posture claire.").status_code == 200
+    assert client.put(f"/api/sessions/{session_id}/review/decision", headers=headers,
+                      json={"decision": decision, "comment": "Compétences démontrées."}).status_code == 200
+    signed = client.post(f"/api/sessions/{session_id}/review/sign", headers=headers)
+    assert signed.status_code == 200, signed.text
