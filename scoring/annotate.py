@@ -57,7 +57,8 @@ def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, Conten
         spin=doc._.spin,
         phatic=bool(doc._.phatic),
         question_evidence=[s.text.strip() for s in (doc._.question_spans or [])],
-        is_reformulation=ref.is_reformulation,
+        # A closing recap with next steps is the summary, not also a reformulation of the last turns.
+        is_reformulation=ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps)),
         reformulation=Reformulation(
             score=ref.score, overlap=ref.overlap, similarity=ref.similarity, target_index=ref.target_index,
             target_text=item.context[ref.target_index].text if ref.target_index is not None else None,

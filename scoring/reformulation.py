@@ -54,6 +54,7 @@ class ReformulationConfig:
     w_company: float = 0.0  # the speaker's side talking ("we", "our", "nous", "notre"): pitching, not reflecting
     w_aggressive: float = 0.0  # blame and judgements are not reflections
     w_offer: float = 0.0  # an offer, a concession or a price is not a reflection
+    w_alternative: float = 0.0  # « … le mardi ou le jeudi ? » offers a choice, it does not reflect
     # A turn must be related to the interlocutor's words (overlap or vector similarity) when they
     # say enough to check it (at least ``checkable_words`` content words).
     require_related: bool = True
@@ -68,7 +69,7 @@ class ReformulationConfig:
 # itself, so French relies on markers and echoes (overlap), not on the statement/second-person cues.
 DEFAULTS = {
     "fr": ReformulationConfig(w_you=0.2, w_statement=0.0, w_frame=0.1, w_other_spoke=0.0, threshold=0.45,
-                              w_company=0.3),
+                              w_company=0.3, w_social=0.6, w_aggressive=0.5, w_alternative=0.5),
     "en": ReformulationConfig(require_related=False, strong_outside_questions=True, w_question=0.8,
                               w_social=0.6),
 }
@@ -149,13 +150,15 @@ def detect_reformulation(
     if config.strong_outside_questions:
         # "How do you feel about it?" asks; "you feel" only reflects outside an interrogative sentence.
         strong = [m for m in strong if not any(q.start <= m.start and m.end <= q.end for q in asking)]
+    strong += markers_of(doc, "reformulation_check")  # « …, c'est bien ça ? » checks a reformulation
     weak = markers_of(doc, "reformulation_weak")
     res = ReformulationResult(markers=[m.text for m in [*strong, *weak]])
     others = [c for c in context if c[1] == "other"][-config.window :]
     if not others:
         # Nothing to compare with: a strong marker is the only evidence left.
-        res.is_reformulation = bool(strong)
-        res.score = 1.0 if strong else 0.0
+        checked = [m for m in strong if m.label_ != "reformulation_check"]  # nothing to check against
+        res.is_reformulation = bool(checked)
+        res.score = 1.0 if checked else 0.0
         return res
     res.context_checked = True
     union = ContentBag(frozenset().union(*(o.keys for _, _, o in others)), None,
@@ -188,7 +191,8 @@ def detect_reformulation(
              - config.w_first_person * min(1.0, me * 5) + config.w_statement * statement
              - config.w_advice * advice - config.w_fragment * fragment + config.w_other_spoke * other_spoke
              - config.w_social * social - config.w_company * min(1.0, company * 5)
-             - config.w_aggressive * (doc._.assertiveness == "aggressive") - config.w_offer * offer)
+             - config.w_aggressive * (doc._.assertiveness == "aggressive") - config.w_offer * offer
+             - config.w_alternative * (doc._.question_form == "alternative"))
     res.overlap, res.similarity, res.score = round(ov_union, 3), round(best_sim, 3), round(score, 3)
     res.shared_words = sorted(shared(bag, union))
     ok = score >= config.threshold and related

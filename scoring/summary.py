@@ -74,7 +74,10 @@ def detect_summary(doc: Doc, bag: ContentBag, context_bags: list[ContentBag], la
 
     Thanks and goodbyes alone (« merci, à bientôt ») are a conclusion without synthesis.
     """
-    recap = markers_of(doc, "summary")
+    # « Si je résume ce que vous me dites… » reformulates the other person: not a closing recap.
+    echoes = markers_of(doc, "reformulation_strong")
+    recap = [m for m in markers_of(doc, "summary")
+             if not any(e.start <= m.start < e.end or m.start <= e.start < m.end for e in echoes)]
     steps = next_steps_of(doc, lang)
     res = SummaryResult(markers=[m.text for m in recap], next_steps=steps)
     if context_bags:
@@ -94,6 +97,8 @@ def detect_summary(doc: Doc, bag: ContentBag, context_bags: list[ContentBag], la
     listed = text.count(";") >= 2 or (":" in text and text.count(",") + text.count(";") >= 2)
     own = [m for m in recap if about_own_side(m)]
     recap = [m for m in recap if m not in own]
-    res.is_summary = (bool(recap) and (not context_bags or covered or bool(steps) or listed or len(recap) >= 2)) or (
+    # One next step in one sentence (« Je vous rappelle jeudi, comme convenu. ») confirms, it does not recap.
+    stepped = len(steps) >= 2 or (bool(steps) and len(list(doc.sents)) >= 2)
+    res.is_summary = (bool(recap) and (not context_bags or covered or stepped or listed or len(recap) >= 2)) or (
         dated and covered and (len(steps) >= 2 or listed) and not own)
     return res

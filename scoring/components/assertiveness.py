@@ -7,6 +7,8 @@ person and bare imperatives for aggressive; hedges, over-apologies and hesitatio
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -16,7 +18,10 @@ ASSERTIVE = ("assertive_je", "desc_describe", "desc_express", "desc_specify", "d
 AGGRESSIVE = ("aggressive",)
 PASSIVE = ("passive", "hesitation")
 _SOFTENERS = ("politeness",)
-_REFORMULATION = ("reformulation_strong", "reformulation_weak")
+# « Si vous portez la commande à 800 cartons, je peux descendre à… »: a condition on the other's side
+# (not « si vous voulez », which gives in).
+_CONDITION = {"fr": re.compile(r"\bsi (?:vous|vs|tu) (?!(?:voulez|veux|le souhaitez|préférez)\b)", re.I),
+              "en": re.compile(r"\b(?:if|provided|as long as) you (?!(?:want|like|prefer|wish)\b)", re.I)}
 
 
 def _inside(marker: Span, span: Span) -> bool:
@@ -95,7 +100,8 @@ class AssertivenessClassifier:
         # (« Comment voyez-vous la suite à partir de maintenant ? ») and inside a reformulation
         # (« Si je comprends bien… ») do not make the turn assertive; firm limits (« c'est ma limite ») do.
         asking = [s for s in (doc._.question_spans or []) if s._.interrogative]
-        echoing = [m for m in markers if m.label_ in _REFORMULATION]
+        # a sentence that reformulates (« Autrement dit, … sinon … ») reports the other person's words
+        echoing = [m.sent for m in markers if m.label_ == "reformulation_strong"]
         assertive = [m for m in markers if m.label_ in (*ASSERTIVE, "firm")
                      and not any(_inside(m, s) for s in [*asking, *echoing])]
         aggressive = [m for m in markers if m.label_ in AGGRESSIVE]
@@ -115,7 +121,8 @@ class AssertivenessClassifier:
             pas -= 0.5  # « Excusez-moi, pourriez-vous… » is a courteous request, not submission
         # A concession traded for a counterpart (« 5 % si vous vous engagez sur deux ans ») is the
         # assertive way to negotiate.
-        conditional = bool(by & {"concession", "offer"}) and "counterpart" in by
+        conditional = (bool(by & {"concession", "offer"}) and "summary" not in by
+                       and ("counterpart" in by or bool(_CONDITION[self.lang].search(doc.text))))
         ass = (1.0 * len(assertive) + (0.5 if "politeness" in by and not aggressive else 0.0)
                + (1.0 if conditional and not aggressive else 0.0))
         scores = {"assertive": round(ass, 2), "aggressive": round(agg, 2), "passive": round(pas, 2)}

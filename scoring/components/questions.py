@@ -32,7 +32,8 @@ _FR_INVERSION_NO_MARK = re.compile(
 _FR_WH_HEAD = re.compile(
     r"^(?:pourquoi|qu'est-ce|quel(?:le)?s? (?:est|sont|serait|seraient|était|étaient)|dans quelle mesure|"
     r"de quelle (?:manière|façon)|en quoi|"
-    r"(?:comment|cmt) (?:vous|tu|on|ça|ca|il|elle|ils|elles|vos|votre|tes|ton|ta|les))\b",
+    r"(?:comment|cmt) (?:vous|vs|tu|on|ça|ca|il|elle|ils|elles|vos|votre|tes|ton|ta|les)|"
+    r"combien|c'?est (?:quoi|qui)|c (?:quoi|qui)|qu'est[- ]ce|qui (?:valide|décide|signe|gère|est))\b",
     re.IGNORECASE,
 )
 _EN_AUX_AFTER_WH = re.compile(
@@ -42,7 +43,20 @@ _EN_AUX_AFTER_WH = re.compile(
 )
 # Typed chat drops « ? » but keeps the tag: « vous avez un budget défini ou pas encore ».
 _FR_TAG_NO_MARK = re.compile(r"\bou (?:pas|non)(?: encore)?\s*[.!]*\s*$", re.IGNORECASE)
+_EN_TAG_NO_MARK = re.compile(r"\bor not(?: yet)?\s*[.!]*\s*$", re.IGNORECASE)
 _ALTERNATIVE = {"fr": re.compile(r"\sou\s(?!pas\b|non\b)", re.I), "en": re.compile(r"\sor\s(?!not\b)", re.I)}
+# A question word followed by a subject opens a subordinate clause, not an in-situ question.
+_FR_SUBORDINATE_SUBJECTS = {"je", "j'", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ça", "ca",
+                            "c'", "ce", "te", "me", "se", "t'", "m'", "s'", "le", "la", "les", "l'"}
+# Typed chat: « ok et vs comptez signer avant la fin du trimestre », « vs pensez pas qu'il serait temps… »:
+# a yes/no question on the other person's plans, views or knowledge, without « ? ».
+_FR_CHAT_YES_NO = re.compile(
+    r"^(?:(?:ok|okay|et|alors|donc|du coup|bon|mais)\W+)*(?:vous|vs|tu|t')\s*(?:ne |n')?"
+    r"(?:comptez|comptes|pensez|penses|préférez|preferez|préfères|prévoyez|envisagez|connaissez|connais|savez|sais|"
+    r"utilisez|utilises|voulez|veux|souhaitez|souhaites|aimeriez|aimerais|seriez|serais|avez déjà|as déjà|"
+    r"(?:étiez|etiez|étais|etais|êtes|etes|es) (?:pas )?au courant)\b[^.!]*$",
+    re.IGNORECASE,
+)
 _INDIRECT_VERBS = {"savoir", "dire", "demander", "comprendre", "voir", "expliquer", "ignorer", "décider",
                    "montrer", "regarder", "vérifier", "choisir", "imaginer", "oublier", "rappeler"}
 SPIN_PRIORITY = ("need_payoff", "implication", "problem", "situation")
@@ -120,8 +134,11 @@ class QuestionDetector:
                         bool(_FR_WH_HEAD.match(tail)))
                 else:
                     asks = self._en_asks_unmarked(sent, markers)
+            if not asks and self.lang == "en":
+                asks = bool(_EN_TAG_NO_MARK.search(text))
             if not asks and self.lang == "fr":
-                asks = self._in_situ(sent, markers) or bool(_FR_TAG_NO_MARK.search(text))
+                asks = (self._in_situ(sent, markers) or bool(_FR_TAG_NO_MARK.search(text))
+                        or bool(_FR_CHAT_YES_NO.match(tail)))
             if not asks:
                 return None
         interrogative = (is_request or wh_open or wh_fact or "closed_opener" in at_start or "leading" in anywhere
@@ -157,6 +174,8 @@ class QuestionDetector:
                 continue
             if m.label_ in ("wh_open", "wh_factual") and _EN_AUX_AFTER_WH.match(doc[m.end : sent.end].text):
                 return True
+            if m.text.lower() in ("whats", "hows", "whos"):  # chat spelling of "what's": wh-word + auxiliary
+                return True
             # "Do your job." / "Have your team call me." give orders: "your" is no subject.
             subject = doc[head + 1].lower_ if head + 1 < sent.end else ""
             if m.label_ == "closed_opener" and doc[head].lower_ in _EN_AUX and subject != "your":
@@ -190,6 +209,11 @@ class QuestionDetector:
         for m in markers:
             if m.label_ not in ("wh_open", "wh_factual") or m.start <= sent.start:
                 continue
+            nxt = doc[m.end].lower_ if m.end < sent.end else ""
+            if nxt in _FR_SUBORDINATE_SUBJECTS:
+                continue  # « quand tu prends la parole », « comment ça évolue », « qui te pose problème »
+            if (m.end < sent.end and doc[m.end].text == "?") or m.end == sent.end:
+                return True  # « tu vois les choses comment ? »: the question word closes the sentence
             prev = doc[m.start - 1]
             if prev.pos_ == "ADP" and m.start - 2 >= sent.start:
                 prev = doc[m.start - 2]

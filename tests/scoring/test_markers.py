@@ -46,6 +46,8 @@ CASES = {
         "advice": "Je vous conseille de garder ce fournisseur.",
         "affirmation": "Bravo pour ce trimestre.",
         "phatic": "Bonjour, comment allez-vous ?",
+        "social": "Merci, bonne fin de journée.",
+        "reformulation_check": "Le délai vous inquiète, c'est bien ça ?",
     },
     "en": {
         "question_request": "Tell me about your priorities.",
@@ -87,6 +89,7 @@ CASES = {
         "affirmation": "Well done on this quarter.",
         "phatic": "Hi, how are you doing?",
         "social": "Thanks a lot, see you on Thursday.",
+        "reformulation_check": "The delay worries you, is that right?",
     },
 }
 

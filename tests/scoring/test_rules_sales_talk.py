@@ -127,3 +127,105 @@ def test_french_chat_style_questions(text: str, question_type: str) -> None:
 ])
 def test_english_chat_style_questions(text: str, is_question: bool) -> None:
     assert one(text, lang="en").is_question is is_question
+
+
+@pytest.mark.parametrize(("lang", "context", "text"), [
+    ("fr", "On a changé trois fois de prestataire de nettoyage en deux ans, à chaque fois pour des retards.",
+     "Ce sont surtout les retards répétés qui vous ont fait changer, c'est bien ça ?"),
+    ("en", "We switched cleaning contractors three times in two years, every time because they were late.",
+     "It's mostly the repeated delays that made you switch, is that right?"),
+    ("en", "My team keeps getting the angry customers while the others take the easy calls.",
+     "If I get it right, your team ends up with the hardest calls?"),
+])
+def test_a_checked_paraphrase_is_a_reformulation(lang: str, context: str, text: str) -> None:
+    ann = one(text, [("other", context)], lang=lang, genre="sales")
+    assert ann.is_reformulation is True
+    assert ann.is_question is True
+
+
+def test_a_check_tag_without_context_is_only_a_question() -> None:
+    ann = one("Le budget est bouclé, c'est bien ça ?")
+    assert ann.is_question is True and ann.is_reformulation is False
+
+
+@pytest.mark.parametrize(("context", "text"), [
+    ("Depuis la réorganisation, je récupère tous les dossiers urgents sans qu'on me demande mon avis.",
+     "Tu as l'air vraiment débordée par ces dossiers urgents."),
+    ("Les trois dernières livraisons sont arrivées incomplètes, j'ai dû m'excuser auprès de mes clients.",
+     "Ce qui vous pèse le plus, c'est de devoir vous excuser auprès de vos clients."),
+    ("Le planning change tous les lundis sans explication.",
+     "C'est le manque d'explication sur le planning qui te gêne."),
+])
+def test_french_reflections_of_feelings_and_clefts(context: str, text: str) -> None:
+    assert one(text, [("other", context)], genre="mediation").is_reformulation is True
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("fr", "Merci, c'est noté pour la visite de jeudi, bonne journée."),
+    ("fr", "Quel beau showroom, vos clients doivent adorer venir ici !"),
+    ("en", "What a lovely showroom, your customers must enjoy coming here!"),
+])
+def test_social_formulas_are_not_reformulations(lang: str, text: str) -> None:
+    context = [("other", "Bienvenue dans notre showroom, la visite est jeudi." if lang == "fr"
+                else "Welcome to our showroom, the visit is on Thursday.")]
+    assert one(text, context, lang=lang, genre="sales").is_reformulation is False
+
+
+def test_closing_recap_with_next_steps_is_a_summary_not_a_reformulation() -> None:
+    context = [("other", "D'accord pour l'audit des deux sites, et je vous envoie les plans."),
+               ("self", "Très bien."), ("other", "Et on se revoit après l'audit.")]
+    ann = one("Je récapitule : audit des deux sites la semaine du 10, vous m'envoyez les plans d'ici vendredi, "
+              "et je vous présente les résultats le 24.", context, genre="sales")
+    assert ann.is_summary is True and ann.is_reformulation is False
+
+
+@pytest.mark.parametrize(("text", "question_type"), [
+    ("le contrat de maintenance se termine qd", "closed"),
+    ("combien de machines vs avez sur le site", "closed"),
+    ("c quoi le plus urgent pour vous", "open"),
+    ("ok et vs comptez renouveler avant l'été", "closed"),
+    ("Et toi Paul, tu vois la répartition comment ?", "open"),
+])
+def test_more_french_chat_questions(text: str, question_type: str) -> None:
+    ann = one(text)
+    assert ann.is_question is True and ann.question_type == question_type
+
+
+@pytest.mark.parametrize("text", [
+    "Tu es vraiment trop susceptible",
+    "Je vous ajoute quand même la livraison, sans frais.",
+    "Tu te sens mis de côté quand tu découvres les changements après coup.",
+])
+def test_french_statements_are_not_questions(text: str) -> None:
+    assert one(text).is_question is False
+
+
+@pytest.mark.parametrize(("text", "question_type"), [
+    ("whats stopping u from renewing", "open"),
+    ("u have a budget for it yet or not", "closed"),
+    ("What time did the delivery reach the depot?", "closed"),
+])
+def test_more_english_chat_questions(text: str, question_type: str) -> None:
+    ann = one(text, lang="en")
+    assert ann.is_question is True and ann.question_type == question_type
+
+
+@pytest.mark.parametrize(("lang", "text", "style"), [
+    ("fr", "Si vous passez à 500 licences, je peux descendre à 11 euros la licence.", "assertive"),
+    ("fr", "Si vous voulez, on peut baisser encore un peu, jsp.", "passive"),
+    ("fr", "Arrêtez vos enfantillages, je ne veux plus rien entendre à ce sujet.", "aggressive"),
+    ("fr", "Chacun va pouvoir s'exprimer sans être interrompu, puis nous chercherons une solution.", "assertive"),
+    ("en", "If you keep comparing us with discount sellers, I'd rather stop here.", "aggressive"),
+    ("en", "I won't accept personal remarks in this meeting. You can disagree, but about facts.", "assertive"),
+    ("en", "Well, you're both adults, I'm sure you'll sort it out somehow.", "passive"),
+])
+def test_more_styles(lang: str, text: str, style: str) -> None:
+    ann = one(text, lang=lang)
+    assert ann.assertiveness == style, (ann.assertiveness, ann.assertiveness_markers, ann.assertiveness_scores)
+
+
+def test_a_recap_of_the_other_persons_words_is_not_a_closing_summary() -> None:
+    context = [("other", "Les commerciaux veulent des remises, la direction veut protéger la marge.")]
+    ann = one("Si je résume ce que vous me dites, les commerciaux veulent des remises et la direction la marge.",
+              context)
+    assert ann.is_reformulation is True and ann.is_summary is False
