@@ -44,7 +44,8 @@ def _coerce(item: AnnotateInput | dict[str, Any]) -> AnnotateInput:
 def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBag]) -> TurnAnnotation:
     bag = bags[item.text]
     ctx: list[tuple[int, str, ContentBag]] = [(i, c.speaker, bags[c.text]) for i, c in enumerate(item.context)]
-    ref = detect_reformulation(doc, bag, ctx, config_for(lang, item.genre), lang)
+    asked = bool(item.context) and item.context[-1].speaker == "other" and "?" in item.context[-1].text
+    ref = detect_reformulation(doc, bag, ctx, config_for(lang, item.genre), lang, other_question=asked)
     summ = detect_summary(doc, bag, [b for _, _, b in ctx], lang)
     markers = [Marker(family=m.label_, text=m.text, start=m.start_char, end=m.end_char)
                for m in (doc._.markers or [])]
@@ -58,7 +59,7 @@ def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, Conten
         phatic=bool(doc._.phatic),
         question_evidence=[s.text.strip() for s in (doc._.question_spans or [])],
         # A closing recap with next steps is the summary, not also a reformulation of the last turns.
-        is_reformulation=ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps)),
+        is_reformulation=ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps or summ.markers)),
         reformulation=Reformulation(
             score=ref.score, overlap=ref.overlap, similarity=ref.similarity, target_index=ref.target_index,
             target_text=item.context[ref.target_index].text if ref.target_index is not None else None,

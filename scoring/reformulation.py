@@ -9,7 +9,9 @@ of the other's words without a marker is. With no context at all, only a strong 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -55,6 +57,7 @@ class ReformulationConfig:
     w_aggressive: float = 0.0  # blame and judgements are not reflections
     w_offer: float = 0.0  # an offer, a concession or a price is not a reflection
     w_alternative: float = 0.0  # « … le mardi ou le jeudi ? » offers a choice, it does not reflect
+    w_answer: float = 0.0  # « Oui, lundi 9 h, je vous appelle » answers the other's question, it does not reflect
     # A turn must be related to the interlocutor's words (overlap or vector similarity) when they
     # say enough to check it (at least ``checkable_words`` content words).
     require_related: bool = True
@@ -69,7 +72,8 @@ class ReformulationConfig:
 # itself, so French relies on markers and echoes (overlap), not on the statement/second-person cues.
 DEFAULTS = {
     "fr": ReformulationConfig(w_you=0.2, w_statement=0.0, w_frame=0.1, w_other_spoke=0.0, threshold=0.45,
-                              w_company=0.3, w_social=0.6, w_aggressive=0.5, w_alternative=0.5),
+                              w_company=0.3, w_social=0.6, w_aggressive=0.5, w_alternative=0.5, w_answer=0.5,
+                              related_similarity=0.3),
     "en": ReformulationConfig(require_related=False, strong_outside_questions=True, w_question=0.8,
                               w_social=0.6),
 }
@@ -79,8 +83,12 @@ DEFAULTS = {
 # the counselling prior that most therapist statements reflect.
 _EN_SALES = ReformulationConfig(require_related=False, strong_outside_questions=True, w_question=0.8,
                                 w_social=0.6, w_company=0.3, w_aggressive=0.5, w_offer=0.4,
-                                w_statement=0.0, w_you=0.2, threshold=0.5)
+                                w_statement=0.0, w_you=0.2, threshold=0.5, w_answer=0.5)
 PROFILES: dict[tuple[str, str], ReformulationConfig] = {
+    # A manager mediating between two team members reflects feelings and situations much as a
+    # counsellor does (« Ces changements débordent sur ta vie personnelle »): a statement about the
+    # other person gets part of the counselling prior back (no gain measured in English).
+    ("fr", "mediation"): dataclasses.replace(DEFAULTS["fr"], w_statement=0.15),
     ("en", "sales"): _EN_SALES,
     ("en", "negotiation"): _EN_SALES,
     ("en", "mediation"): _EN_SALES,
@@ -92,6 +100,11 @@ def config_for(lang: str, genre: str | None) -> ReformulationConfig:
     return PROFILES.get((lang, genre or ""), DEFAULTS[lang])
 
 
+_ANSWER_OPENING = re.compile(r"^\W*(?:oui|non|bien sûr|tout à fait|absolument|d'accord|effectivement|exactement|"
+                             r"yes|no|sure|of course|absolutely|certainly|yeah)\b", re.IGNORECASE)
+# « Si je comprends bien votre secteur… »: general knowledge of the other's trade, not their words.
+_GENERAL_TOPIC = {"secteur", "marché", "métier", "domaine", "activité", "industrie", "branche",
+                  "sector", "market", "industry", "field", "trade", "business"}
 _OWN = {"notre", "nos", "our"}
 _OWN_SINGULAR = {"mon", "ma", "mes", "my"}
 _OFFER_WORDS = {"offre", "approche", "solution", "proposition", "produit", "méthode", "démarche", "service",
@@ -105,6 +118,8 @@ def about_own_side(marker: Span, window: int = 4) -> bool:
     doc = marker.doc
     after = [t.lower_ for t in doc[marker.end : min(len(doc), marker.end + window)] if not t.is_punct]
     if any(a in _OWN for a in after):
+        return True
+    if len(after) >= 2 and after[0] in {"votre", "ton", "your"} and after[1] in _GENERAL_TOPIC:
         return True
     return any(a in _OWN_SINGULAR and b in _OFFER_WORDS for a, b in itertools.pairwise(after))
 
@@ -140,10 +155,12 @@ def detect_reformulation(
     context: list[tuple[int, str, ContentBag]],
     config: ReformulationConfig,
     lang: str = "fr",
+    other_question: bool = False,
 ) -> ReformulationResult:
     """Decide whether ``doc`` reformulates one of the interlocutor's turns in ``context``.
 
     ``context`` holds ``(index, speaker, bag)`` oldest first; only "other" turns can be targets.
+    ``other_question``: the interlocutor's last turn asked something (so « Oui, … » answers it).
     """
     asking = [s for s in (doc._.question_spans or []) if s._.interrogative]
     strong = [m for m in markers_of(doc, "reformulation_strong") if not about_own_side(m)]
@@ -179,11 +196,13 @@ def detect_reformulation(
     words = sum(1 for t in doc if not (t.is_punct or t.is_space))
     fragment = words <= 3 and ov_union == 0
     other_spoke = len(others[-1][2].keys) >= config.other_spoke_words
+    other_asked = bool(context) and context[-1][1] == "other" and other_question
     social = bool(config.w_social) and words <= config.social_max_words and bool(markers_of(doc, "social"))
     company = sum(1 for t in doc if t.lower_ in _COMPANY.get(lang, set())) / max(1, words)
+    answer = other_asked and _ANSWER_OPENING.match(doc.text) is not None
     anchored = bool(strong or weak) or ov_union > 0 or soft > 0 or you > 0
     statement = not doc._.is_question and (anchored or not config.statement_needs_anchor)
-    offer = any(n["move"] in ("offer", "concession", "amount") for n in (doc._.negotiation or []))
+    offer = any(n["move"] in ("offer", "concession") for n in (doc._.negotiation or []))
     score = (config.w_strong * bool(strong) + config.w_weak * bool(weak) + config.w_frame * frame
              + max(config.w_overlap * ov_union, config.w_soft_overlap * soft)
              + config.w_similarity * max(0.0, best_sim - 0.4)
@@ -192,7 +211,7 @@ def detect_reformulation(
              - config.w_advice * advice - config.w_fragment * fragment + config.w_other_spoke * other_spoke
              - config.w_social * social - config.w_company * min(1.0, company * 5)
              - config.w_aggressive * (doc._.assertiveness == "aggressive") - config.w_offer * offer
-             - config.w_alternative * (doc._.question_form == "alternative"))
+             - config.w_alternative * (doc._.question_form == "alternative") - config.w_answer * answer)
     res.overlap, res.similarity, res.score = round(ov_union, 3), round(best_sim, 3), round(score, 3)
     res.shared_words = sorted(shared(bag, union))
     ok = score >= config.threshold and related

@@ -15,13 +15,15 @@ from spacy.tokens import Doc, Span
 from scoring.extensions import register_extensions
 
 ASSERTIVE = ("assertive_je", "desc_describe", "desc_express", "desc_specify", "desc_consequences")
-AGGRESSIVE = ("aggressive",)
+AGGRESSIVE = ("aggressive", "rhetorical")
 PASSIVE = ("passive", "hesitation")
 _SOFTENERS = ("politeness",)
 # « Si vous portez la commande à 800 cartons, je peux descendre à… »: a condition on the other's side
 # (not « si vous voulez », which gives in).
-_CONDITION = {"fr": re.compile(r"\bsi (?:vous|vs|tu) (?!(?:voulez|veux|le souhaitez|préférez)\b)", re.I),
-              "en": re.compile(r"\b(?:if|provided|as long as) you (?!(?:want|like|prefer|wish)\b)", re.I)}
+_CONDITION = {"fr": re.compile(r"\bsi (?:(?:vous|vs|tu) (?!(?:voulez|veux|le souhaitez|préférez)\b)"
+                               r"|(?:la|votre|ta) commande|le volume)", re.I),
+              "en": re.compile(r"\b(?:(?:if|provided|as long as) you (?!(?:want|like|prefer|wish)\b)"
+                               r"|if (?:the|your) (?:order|volume))", re.I)}
 
 
 def _inside(marker: Span, span: Span) -> bool:
@@ -33,6 +35,7 @@ _PURPOSE = {"fr": ("pour que", "pour qu'", "afin que", "afin qu'", "sans que", "
             "en": ("so that", "so no", "to make sure", "to ensure", "without")}
 _SELF_SUBJECTS = {"fr": {"je", "j'", "nous", "on"}, "en": {"i", "we", "i'll", "we'll", "i'm", "we're"}}
 _ABSOLUTE_BEFORE, _ABSOLUTE_AFTER = 5, 3
+_COMPANY_PROMISE = {"fr": {"nous", "notre", "nos"}, "en": {"we", "our", "us", "we'll", "we're"}}
 _NOBODY = {"personne ne", "personne n'", "nobody", "no one"}
 _SECOND_PERSON = {"fr": {"vous", "tu", "te", "t'", "toi", "votre", "vos", "ton", "ta", "tes"},
                   "en": {"you", "your", "you're", "yours"}}
@@ -79,6 +82,12 @@ class AssertivenessClassifier:
     def _aimed_at_other(self, marker: Span, second: set[str]) -> bool:
         """Is this absolute said of the other person (« vous êtes toujours en retard »)?"""
         doc, sent = marker.doc, marker.sent
+        if marker.start > sent.start and doc[marker.start - 1].lower_ == "si":
+            return False  # « si jamais vous voulez… »: "if ever"
+        if any(m.label_ == "reformulation_strong" and m.sent == sent for m in doc._.markers or []):
+            return False  # « t'as l'impression que les nuits tombent toujours sur toi » reports the other's view
+        if any(t.lower_ in _COMPANY_PROMISE[self.lang] for t in sent):
+            return False  # « avec nous, vous n'êtes plus jamais à court »: a promise, not a reproach
         before = doc[max(sent.start, marker.start - _ABSOLUTE_BEFORE) : marker.start]
         after = doc[marker.end : min(sent.end, marker.end + _ABSOLUTE_AFTER)]
         lead = doc[max(sent.start, marker.start - 3) : marker.start].text.lower()

@@ -43,7 +43,13 @@ _EN_AUX_AFTER_WH = re.compile(
 )
 # Typed chat drops « ? » but keeps the tag: « vous avez un budget défini ou pas encore ».
 _FR_TAG_NO_MARK = re.compile(r"\bou (?:pas|non)(?: encore)?\s*[.!]*\s*$", re.IGNORECASE)
-_EN_TAG_NO_MARK = re.compile(r"\bor not(?: yet)?\s*[.!]*\s*$", re.IGNORECASE)
+# Wondering aloud, then saying what one will do about it: no question to the other person.
+_SELF_WONDERING = {
+    "fr": re.compile(r"\bje me demande (?:si|comment|quand)\b[^?]*[,.;]\s*je (?:vais|vérifie|verifie|regarde|reviens|"
+                     r"demande|check)", re.I),
+    "en": re.compile(r"\bi (?:wonder|was wondering)\b[^?]*[,.;]\s*i(?:'ll| will| am going to|'m going to) ", re.I),
+}
+_EN_TAG_NO_MARK = re.compile(r"(?:\bor not(?: yet)?|, right)\s*[.!]*\s*$", re.IGNORECASE)
 _ALTERNATIVE = {"fr": re.compile(r"\sou\s(?!pas\b|non\b)", re.I), "en": re.compile(r"\sor\s(?!not\b)", re.I)}
 # A question word followed by a subject opens a subordinate clause, not an in-situ question.
 _FR_SUBORDINATE_SUBJECTS = {"je", "j'", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ça", "ca",
@@ -54,6 +60,7 @@ _FR_CHAT_YES_NO = re.compile(
     r"^(?:(?:ok|okay|et|alors|donc|du coup|bon|mais)\W+)*(?:vous|vs|tu|t')\s*(?:ne |n')?"
     r"(?:comptez|comptes|pensez|penses|préférez|preferez|préfères|prévoyez|envisagez|connaissez|connais|savez|sais|"
     r"utilisez|utilises|voulez|veux|souhaitez|souhaites|aimeriez|aimerais|seriez|serais|avez déjà|as déjà|"
+    r"(?:avez|aviez|as|avais) (?:des|un|une|le|la|les|bien|encore)|"
     r"(?:étiez|etiez|étais|etais|êtes|etes|es) (?:pas )?au courant)\b[^.!]*$",
     re.IGNORECASE,
 )
@@ -94,6 +101,11 @@ class QuestionDetector:
     def classify_sentence(self, sent: Span, markers: list[Span]) -> str | None:
         """Form of the question asked by ``sent`` or None when it asks nothing."""
         text = sent.text.strip()
+        if any(m.label_ == "rhetorical" for m in markers):
+            return None  # « C'est une blague, cette contre-proposition ? » asks nothing
+        wondering = _SELF_WONDERING[self.lang].search(sent.doc.text[sent.start_char :])
+        if wondering is not None and wondering.start() < len(sent.text):
+            return None  # « Je me demande si l'usine suivra, je vérifie et je reviens vers vous »
         has_mark = "?" in text
         head = self._head(sent)
         limit = head + self.start_window

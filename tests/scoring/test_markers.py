@@ -48,6 +48,7 @@ CASES = {
         "phatic": "Bonjour, comment allez-vous ?",
         "social": "Merci, bonne fin de journée.",
         "reformulation_check": "Le délai vous inquiète, c'est bien ça ?",
+        "rhetorical": "Une remise de 40 % ? C'est une blague ?",
     },
     "en": {
         "question_request": "Tell me about your priorities.",
@@ -90,6 +91,7 @@ CASES = {
         "phatic": "Hi, how are you doing?",
         "social": "Thanks a lot, see you on Thursday.",
         "reformulation_check": "The delay worries you, is that right?",
+        "rhetorical": "Forty percent off? Is this a joke?",
     },
 }
 

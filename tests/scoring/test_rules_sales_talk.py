@@ -229,3 +229,76 @@ def test_a_recap_of_the_other_persons_words_is_not_a_closing_summary() -> None:
     ann = one("Si je résume ce que vous me dites, les commerciaux veulent des remises et la direction la marge.",
               context)
     assert ann.is_reformulation is True and ann.is_summary is False
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("fr", "C'est une blague, 40 % de remise sur du matériel neuf ?"),
+    ("fr", "Et la livraison gratuite aussi, pendant qu'on y est ?"),
+    ("en", "Is this a joke, forty percent off brand-new equipment?"),
+])
+def test_rhetorical_questions_ask_nothing_and_are_aggressive(lang: str, text: str) -> None:
+    ann = one(text, lang=lang)
+    assert ann.is_question is False
+    assert ann.assertiveness == "aggressive"
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("fr", "Je me demande si le dépôt ouvre le dimanche. Je vérifie avec l'équipe et je vous dis."),
+    ("en", "I wonder whether the depot opens on Sundays. I'll check with the team and let you know."),
+])
+def test_wondering_aloud_then_acting_is_not_a_question(lang: str, text: str) -> None:
+    assert one(text, lang=lang).is_question is False
+
+
+@pytest.mark.parametrize(("lang", "question", "answer"), [
+    ("fr", "Et la formation de l'équipe, elle est comprise dans le prix ?",
+     "Oui, la formation de l'équipe est comprise."),
+    ("en", "Is the team training included in the price?", "Yes, the team training is included."),
+])
+def test_answering_the_other_persons_question_is_not_a_reformulation(lang: str, question: str, answer: str) -> None:
+    assert one(answer, [("other", question)], lang=lang, genre="sales").is_reformulation is False
+
+
+def test_marker_about_the_others_trade_in_general_is_not_a_reformulation() -> None:
+    context = [("other", "On cherche surtout un fournisseur qui livre le samedi.")]
+    ann = one("Si je comprends bien votre secteur, les marges sont très serrées en ce moment.", context, genre="sales")
+    assert ann.is_reformulation is False
+
+
+@pytest.mark.parametrize(("lang", "genre", "context", "text"), [
+    ("fr", "mediation", "Quand il modifie le planning la veille, je dois annuler la garde de mes enfants.",
+     "Ces changements de planning la veille bousculent toute ton organisation familiale."),
+    ("en", "sales", "Every time a part is missing, the tractor sits in the yard for two weeks in harvest season.",
+     "If I've understood, the wait for parts keeps your machines idle right when you need them most."),
+    ("en", "sales", "We need to be able to change the number of guests until the day before.",
+     "What you need is flexibility on numbers until the very last minute, correct?"),
+])
+def test_third_round_reflections(lang: str, genre: str, context: str, text: str) -> None:
+    assert one(text, [("other", context)], lang=lang, genre=genre).is_reformulation is True
+
+
+@pytest.mark.parametrize(("lang", "text", "style"), [
+    ("fr", "Non, la table reste à 120 € HT. Ce que je peux faire, c'est offrir le montage si la commande dépasse "
+           "50 pièces.", "assertive"),
+    ("fr", "Oh, les tarifs, ce n'est pas vraiment moi qui décide, je ne fais que transmettre.", "passive"),
+    ("fr", "Vous me faites perdre mon temps avec vos demandes de remise à chaque appel.", "aggressive"),
+    ("fr", "Si jamais vous passez à Lyon, notre showroom est ouvert le samedi.", "neutral"),
+    ("en", "Before we start, some ground rules: each of you speaks in turn and nobody interrupts.", "assertive"),
+    ("en", "Pricing isn't really my call, I just pass things along.", "passive"),
+    ("en", "Frankly, these demands are absurd, no serious supplier would accept them.", "aggressive"),
+])
+def test_third_round_styles(lang: str, text: str, style: str) -> None:
+    ann = one(text, lang=lang)
+    assert ann.assertiveness == style, (ann.assertiveness, ann.assertiveness_markers, ann.assertiveness_scores)
+
+
+@pytest.mark.parametrize(("lang", "text", "question_type"), [
+    ("fr", "Qu'est-ce qu'ils reprochent au prestataire actuel ?", "open"),
+    ("fr", "tu peux me donner un exemple de ce qui s'est dit", "open"),
+    ("fr", "vs aviez une solution de secours à ce moment-là", "closed"),
+    ("en", "What's the approved budget?", "closed"),
+    ("en", "but u'd agree the finish is better than what u have now, right", "closed"),
+])
+def test_third_round_questions(lang: str, text: str, question_type: str) -> None:
+    ann = one(text, lang=lang)
+    assert ann.is_question is True and ann.question_type == question_type
