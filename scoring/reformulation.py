@@ -105,6 +105,11 @@ _ANSWER_OPENING = re.compile(r"^\W*(?:oui|non|bien sûr|tout à fait|absolument|
 # « Si je comprends bien votre secteur… »: general knowledge of the other's trade, not their words.
 _GENERAL_TOPIC = {"secteur", "marché", "métier", "domaine", "activité", "industrie", "branche",
                   "sector", "market", "industry", "field", "trade", "business"}
+_SUPERLATIVE_PITCH = re.compile(r"\b(?:le|la) (?:plus|moins) [a-zéèêû]+ du marché\b|\bleader (?:du|sur le) marché\b|"
+                                r"\bthe (?:most|best|cheapest|fastest) [a-z]+(?: [a-z]+)? "
+                                r"(?:(?:on|in) the market|available|out there)\b|"
+                                r"\bmarket leader\b",
+                                re.IGNORECASE)
 _OWN = {"notre", "nos", "our"}
 _OWN_SINGULAR = {"mon", "ma", "mes", "my"}
 _OFFER_WORDS = {"offre", "approche", "solution", "proposition", "produit", "méthode", "démarche", "service",
@@ -119,8 +124,10 @@ def about_own_side(marker: Span, window: int = 4) -> bool:
     after = [t.lower_ for t in doc[marker.end : min(len(doc), marker.end + window)] if not t.is_punct]
     if any(a in _OWN for a in after):
         return True
-    if len(after) >= 2 and after[0] in {"votre", "ton", "your"} and after[1] in _GENERAL_TOPIC:
+    if len(after) >= 2 and after[0] in {"votre", "ton", "le", "la", "your", "the"} and after[1] in _GENERAL_TOPIC:
         return True
+    if _SUPERLATIVE_PITCH.search(marker.sent.text):
+        return True  # « Autrement dit, X est le logiciel le plus complet du marché »
     return any(a in _OWN_SINGULAR and b in _OFFER_WORDS for a, b in itertools.pairwise(after))
 
 
@@ -167,7 +174,11 @@ def detect_reformulation(
     if config.strong_outside_questions:
         # "How do you feel about it?" asks; "you feel" only reflects outside an interrogative sentence.
         strong = [m for m in strong if not any(q.start <= m.start and m.end <= q.end for q in asking)]
-    strong += markers_of(doc, "reformulation_check")  # « …, c'est bien ça ? » checks a reformulation
+    # « …, c'est bien ça ? » checks a reformulation, unless the turn is a leading question ("You'd agree that…,
+    # right?") that puts words in the other person's mouth.
+    checks = markers_of(doc, "reformulation_check")
+    leading = [m for m in markers_of(doc, "leading") if not any(c.start <= m.start < c.end for c in checks)]
+    strong += [] if leading else checks
     weak = markers_of(doc, "reformulation_weak")
     res = ReformulationResult(markers=[m.text for m in [*strong, *weak]])
     others = [c for c in context if c[1] == "other"][-config.window :]

@@ -77,7 +77,7 @@ def detect_summary(doc: Doc, bag: ContentBag, context_bags: list[ContentBag], la
     # « Si je résume ce que vous me dites… » reformulates the other person: not a closing recap.
     echoes = markers_of(doc, "reformulation_strong")
     recap = [m for m in markers_of(doc, "summary")
-             if not any(e.start <= m.start < e.end or m.start <= e.start < m.end for e in echoes)]
+             if not any(e.start <= m.start < e.end or m.start <= e.start <= m.end + 1 for e in echoes)]
     steps = next_steps_of(doc, lang)
     res = SummaryResult(markers=[m.text for m in recap], next_steps=steps)
     if context_bags:

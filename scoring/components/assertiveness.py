@@ -67,14 +67,16 @@ class AssertivenessClassifier:
             if not toks:
                 continue
             first = toks[0]
-            if first.lower_ in _REQUEST_VERBS:
-                continue
+            if first.lower_ in _REQUEST_VERBS or any(
+                    m.label_ == "question_request" and m.start >= sent.start and m.end <= sent.end
+                    for m in doc._.markers or []):
+                continue  # « give me an example » asks, it does not order
             if self.lang == "fr":
                 imperative = first.pos_ in ("VERB", "AUX") and "Imp" in first.morph.get("Mood", [])
                 imperative = imperative and not first.text.lower().endswith(("ons",))
             else:
                 imperative = first.lower_ in {"stop", "do", "get", "send", "fix", "finish", "listen", "hurry",
-                                              "give", "call", "answer"}
+                                              "give", "call", "answer", "sit", "shut"}
             if imperative:
                 out.append(sent)
         return out
@@ -111,8 +113,12 @@ class AssertivenessClassifier:
         asking = [s for s in (doc._.question_spans or []) if s._.interrogative]
         # a sentence that reformulates (« Autrement dit, … sinon … ») reports the other person's words
         echoing = [m.sent for m in markers if m.label_ == "reformulation_strong"]
+        if any(m.label_ == "reformulation_check" for m in markers):
+            echoing = list(doc.sents)  # « …, have I got that right? » checks the other person's words
+        recap = "summary" in {m.label_ for m in markers}  # a recap reports decisions, in a neutral voice
         assertive = [m for m in markers if m.label_ in (*ASSERTIVE, "firm")
-                     and not any(_inside(m, s) for s in [*asking, *echoing])]
+                     and not any(_inside(m, s) for s in [*asking, *echoing])
+                     and not (recap and m.label_.startswith("desc_"))]
         aggressive = [m for m in markers if m.label_ in AGGRESSIVE]
         passive = [m for m in markers if m.label_ in PASSIVE]
         second = _SECOND_PERSON[self.lang]

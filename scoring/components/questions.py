@@ -20,7 +20,7 @@ FILLERS = {
            "ben", "bah", "enfin", "aussi", "merci", "parfait", "super", "entendu"},
     "en": {"so", "and", "okay", "ok", "um", "uh", "well", "yeah", "right", "alright", "now", "but", "oh",
            "mm", "hmm", "mm-hmm", "then", "also", "great", "good", "sure", "yes", "no", "just", "cool", "gotcha",
-           "i", "see", "thanks", "thank", "you", "hm", "mean", "know"},
+           "i", "see", "thanks", "thank", "you", "hm", "mean", "know", "roughly", "approximately", "basically"},
 }
 _FR_INVERSION_NO_MARK = re.compile(
     r"^(?:avez|êtes|pouvez|voulez|souhaitez|seriez|auriez|pensez|croyez|trouvez|connaissez|savez|utilisez|"
@@ -50,6 +50,10 @@ _SELF_WONDERING = {
     "en": re.compile(r"\bi (?:wonder|was wondering)\b[^?]*[,.;]\s*i(?:'ll| will| am going to|'m going to) ", re.I),
 }
 _EN_TAG_NO_MARK = re.compile(r"(?:\bor not(?: yet)?|, right)\s*[.!]*\s*$", re.IGNORECASE)
+_FR_ALT_ITEM = r"(?:par |en |au |à la |le |la |les )?[\w'-]+(?: [\w'-]+){0,2}"
+_ALTERNATIVE_TAIL = {"fr": re.compile(rf",\s*(?!pour ou contre){_FR_ALT_ITEM} ou {_FR_ALT_ITEM}\s*\??\s*$", re.I),
+                     "en": re.compile(r",\s*(?:the |a |by )?[\w'-]+(?: [\w'-]+)? or (?:the |a |by )?[\w'-]+"
+                                      r"(?: [\w'-]+)?\s*\??\s*$", re.I)}
 _ALTERNATIVE = {"fr": re.compile(r"\sou\s(?!pas\b|non\b)", re.I), "en": re.compile(r"\sor\s(?!not\b)", re.I)}
 # A question word followed by a subject opens a subordinate clause, not an in-situ question.
 _FR_SUBORDINATE_SUBJECTS = {"je", "j'", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ça", "ca",
@@ -64,6 +68,7 @@ _FR_CHAT_YES_NO = re.compile(
     r"(?:étiez|etiez|étais|etais|êtes|etes|es) (?:pas )?au courant)\b[^.!]*$",
     re.IGNORECASE,
 )
+_FR_NOUN_SUBJECTS = {"un", "une", "le", "la", "les", "l'", "mon", "ma", "mes", "votre", "vos", "ton", "ta", "tes"}
 _INDIRECT_VERBS = {"savoir", "dire", "demander", "comprendre", "voir", "expliquer", "ignorer", "décider",
                    "montrer", "regarder", "vérifier", "choisir", "imaginer", "oublier", "rappeler"}
 SPIN_PRIORITY = ("need_payoff", "implication", "problem", "situation")
@@ -128,7 +133,14 @@ class QuestionDetector:
                     m.start - 2 >= sent.start and doc[m.start - 2].text == ","
                     and doc[m.start - 1].lower_ in FILLERS[self.lang]))}
         # Requests are specific enough to count anywhere (« …, tell me about… », "I was wondering if…").
-        if self.lang == "fr" and not (at_start & {"wh_open", "wh_factual"}):
+        if self.lang == "fr":
+            # « quand il y a un retard, vous faites comment »: « quand » + subject opens a subordinate clause.
+            doc = sent.doc
+            if "wh_factual" in at_start and not any(
+                    m.label_ == "wh_factual" and m.start <= limit
+                    and not (m.end < sent.end and doc[m.end].lower_ in _FR_SUBORDINATE_SUBJECTS | _FR_NOUN_SUBJECTS)
+                    for m in markers):
+                at_start.discard("wh_factual")
             # « Vous en pensez quoi ? », « ça se passe comment quand… »: the question word after the verb.
             at_start |= {m.label_ for m in markers if m.label_ in ("wh_open", "wh_factual")
                          and self._in_situ(sent, [m])}
@@ -164,6 +176,8 @@ class QuestionDetector:
                 return None
         if "leading" in anywhere:
             return "leading"
+        if _ALTERNATIVE_TAIL[self.lang].search(text):
+            return "alternative"  # « vous réservez comment, téléphone ou site ? »: a choice between two
         if is_request or wh_open:
             return "open"
         if wh_fact:
@@ -188,6 +202,11 @@ class QuestionDetector:
                 return True
             if m.text.lower() in ("whats", "hows", "whos"):  # chat spelling of "what's": wh-word + auxiliary
                 return True
+            nxt = doc[m.end].lower_ if m.end < sent.end else ""
+            if m.label_ == "wh_factual" and m.text.lower().startswith(("how many", "how much")):
+                return True  # « roughly how many kegs a week »
+            if m.label_ == "wh_open" and m.text.lower() == "what" and (nxt.endswith("ed") or nxt in _EN_PAST):
+                return True  # "what happened on that trial", "what made you choose them"
             # "Do your job." / "Have your team call me." give orders: "your" is no subject.
             subject = doc[head + 1].lower_ if head + 1 < sent.end else ""
             if m.label_ == "closed_opener" and doc[head].lower_ in _EN_AUX and subject != "your":
@@ -276,6 +295,7 @@ class QuestionDetector:
 
 
 _EN_OPENING_FILLERS = FILLERS["en"] - {"i", "you", "see", "thanks", "thank", "mean", "know"}
+_EN_PAST = {"made", "brought", "went", "took", "got", "came", "led", "kept", "held", "drove", "put", "set"}
 _EN_PREPOSITIONS = {"in", "on", "about", "for", "with", "to", "at", "from", "by", "of", "since", "until"}
 _EN_SUBJECTS = {"i", "you", "we", "they", "he", "she", "it", "your", "my", "his", "her", "their", "our", "the"}
 _EN_AUX = {"do", "does", "did", "are", "is", "was", "were", "can", "could", "would", "will", "have", "has",

@@ -302,3 +302,45 @@ def test_third_round_styles(lang: str, text: str, style: str) -> None:
 def test_third_round_questions(lang: str, text: str, question_type: str) -> None:
     ann = one(text, lang=lang)
     assert ann.is_question is True and ann.question_type == question_type
+
+
+@pytest.mark.parametrize(("lang", "text", "style"), [
+    ("fr", "Vous validez avant midi ou j'appelle votre concurrent, il sera ravi de prendre la place.", "aggressive"),
+    ("fr", "Franchement, vous êtes à côté de la plaque avec ce cahier des charges.", "aggressive"),
+    ("fr", "Bon… si vous y tenez, je vous l'offre, pour si peu.", "passive"),
+    ("fr", "C'est votre droit et je le respecte ; l'installation reste facturée.", "assertive"),
+    ("en", "Confirm by tonight or the slot goes to the next client on my list.", "aggressive"),
+    ("en", "I can knock off 3% but only if you sign for the whole season.", "assertive"),
+    ("en", "OK then, 10% it is, I really don't want to lose you over this.", "passive"),
+])
+def test_fourth_round_styles(lang: str, text: str, style: str) -> None:
+    ann = one(text, lang=lang)
+    assert ann.assertiveness == style, (ann.assertiveness, ann.assertiveness_markers, ann.assertiveness_scores)
+
+
+@pytest.mark.parametrize(("lang", "text", "question_type"), [
+    ("fr", "ok et qd un chauffeur est malade le matin vs faites comment", "open"),
+    ("fr", "vous réservez comment en général, par téléphone ou sur le site", "closed"),
+    ("fr", "Vous voulez bien m'en parler ?", "open"),
+    ("en", "roughly how many orders a week", "closed"),
+    ("en", "What happened with the last supplier", "open"),
+    ("en", "how do your clients book today, phone or website", "closed"),
+    ("en", "Is the setup fee the sticking point for you", "closed"),
+])
+def test_fourth_round_questions(lang: str, text: str, question_type: str) -> None:
+    ann = one(text, lang=lang)
+    assert ann.is_question is True and ann.question_type == question_type
+
+
+@pytest.mark.parametrize(("lang", "context", "text", "expected"), [
+    ("fr", "On a eu trois migrations de logiciel en cinq ans, à chaque fois pour rien.",
+     "Ça doit être usant, toutes ces migrations qui n'ont rien apporté.", True),
+    ("fr", "Le planning a encore changé hier soir.",
+     "Autrement dit, PlanPro est le logiciel le plus complet du marché.", False),
+    ("en", "He shouted at me in front of the whole crew.", "That really stung, being spoken to like that.", True),
+    ("en", "We lose frost alarms every spring.",
+     "You'd agree that losing a crop costs more than any sensor, right?", False),
+])
+def test_fourth_round_reformulations(lang: str, context: str, text: str, expected: bool) -> None:
+    genre = "mediation" if lang == "en" or "planning" not in context else "sales"
+    assert one(text, [("other", context)], lang=lang, genre=genre).is_reformulation is expected
