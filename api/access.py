@@ -2,6 +2,13 @@
 
 A resource the caller may not see is reported as missing (404), never as forbidden, so that its
 existence does not leak.
+
+Juror reviews (`juror_session`, `review_session`, at the end):
+
+- A juror marks only sessions they are assigned to (JurorAssignment), and sees only their own grid
+  until every juror assigned to the session has signed (independent double marking).
+- Trainers (sessions of their cohorts) and administrators read every grid, never write one.
+- Candidates never reach a review: juror comments stay hidden from them before release.
 """
 
 from __future__ import annotations
@@ -85,3 +92,33 @@ def feedback_visible(session: RoleplaySession, user: User) -> bool:
     if user.id != session.candidate_id:
         return True
     return session.mode != SessionMode.exam or session.feedback_released_at is not None
+
+
+def is_manager(user: User) -> bool:
+    """Trainers and administrators: they manage cohorts and read reviews."""
+    return user.role in (Role.admin, Role.trainer)
+
+
+# --- juror reviews -------------------------------------------------------------------------------
+
+NOT_FOUND = ("session_not_found", "Session introuvable.")
+
+
+def juror_session(db: Session, session_id: str, user: User) -> RoleplaySession:
+    """A session the caller marks: they are a juror assigned to it."""
+    session = db.get(RoleplaySession, session_id)
+    if session is None or user.role != Role.juror or db.get(JurorAssignment, (session_id, user.id)) is None:
+        raise ApiError(404, *NOT_FOUND)
+    return session
+
+
+def review_session(db: Session, session_id: str, user: User) -> RoleplaySession:
+    """A session whose review the caller may read: its assigned juror, or a trainer/admin who sees it."""
+    if user.role == Role.juror:
+        return juror_session(db, session_id, user)
+    if is_manager(user):
+        session = visible_session(db, session_id, user)
+        if session.mode == SessionMode.trial:
+            raise ApiError(404, *NOT_FOUND)  # a trainer's own try-outs are not for review
+        return session
+    raise ApiError(404, *NOT_FOUND)

@@ -29,6 +29,7 @@ from api.routers import (
     studio_pages,
     users,
 )
+from api.routers.web import install_page_handlers
 from api.seed import seed_demo_accounts
 from api.services.personas import PersonaLibrary
 from api.services.rasa_client import RasaClient
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.throttle = make_throttle(settings.redis_url, settings.login_max_failures,
                                        settings.login_window_seconds)
     install_error_handlers(app)
+    install_page_handlers(app)  # web pages: 303 to /connexion, the French 404 page
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for router in (health.router, auth.router, me.router, users.router, cohorts.router, assignments.router,
                    personas.router, sessions.router, pages.router, studio.router, studio_pages.router):

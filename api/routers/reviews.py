@@ -1,7 +1,7 @@
 """Juror review API: queue, review of a scored session, grid changes, signature, audit trail,
 double-marking agreement, PDF grid, exports and import of live role-play transcripts.
 
-Access rules are in api/services/review_access.py (built on api/access.py): a juror only reaches
+Access rules are in api/access.py (`juror_session`, `review_session`): a juror only reaches
 sessions assigned to them, trainers and administrators read the reviews of their cohorts.
 """
 
@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
 from sqlmodel import SQLModel
 
-from api.access import managed_cohort, trainer_candidate_ids, visible_session
+from api.access import juror_session, managed_cohort, review_session, trainer_candidate_ids, visible_session
 from api.deps import CurrentUser, SessionDep, SettingsDep, require_roles
 from api.errors import ApiError
 from api.models import Role, SessionStatus, User
@@ -29,7 +29,6 @@ from api.models.review import (
 from api.services import review
 from api.services.exports import cohort_csv, session_export
 from api.services.grid_pdf import grid_pdf
-from api.services.review_access import juror_session, review_session
 from api.services.transcript_import import import_session, parse_upload
 
 router = APIRouter(tags=["correction par le jury"])

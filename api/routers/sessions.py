@@ -36,10 +36,7 @@ def detail(db: SessionDep, session: RoleplaySession,
     """The session and its transcript; `mask` (a juror marking blind) hides the candidate's name."""
     turns = [TurnPublic.model_validate(t, from_attributes=True) for t in dialogue.turns_of(db, session.id)]
     if mask is not None:
-        turns = [turn.model_copy(update={
-            "text": mask(turn.text),
-            "speaker_name": "Candidat·e" if turn.speaker_role == "candidate" else mask(turn.speaker_name)})
-            for turn in turns]
+        turns = [turn.model_copy(update=review.masked_turn(turn, mask)) for turn in turns]
     public = RoleplaySessionPublic.model_validate(session, from_attributes=True)
     return RoleplaySessionDetail(**public.model_dump(), turns=turns)
 

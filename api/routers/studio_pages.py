@@ -1,4 +1,5 @@
-"""Persona studio web pages (trainers and administrators; 404 for everyone else).
+"""Persona studio web pages (trainers and administrators; 404 for everyone else, guarded once for
+the whole router by `trainer_page_user`).
 
 Server-rendered like the rest of the app: plain forms with the CSRF field, a <textarea> YAML editor
 validated on the server at every save (and as the trainer types, through /api/studio/validate), and
@@ -7,22 +8,24 @@ a try-it page that reuses the candidate chat script plus a live panel of the per
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.access import visible_session
-from api.deps import OptionalUser, SessionDep
+from api.deps import SessionDep
 from api.errors import ApiError
-from api.models import Role, StudioStatus, User
-from api.routers.pages import _login_redirect, _not_found, _render
+from api.models import StudioStatus, User
+from api.routers.web import PageNotFound, TrainerPageUser, or_not_found, persona_library, render, trainer_page_user
 from api.services import dialogue, studio, studio_rubrics
-from api.services.personas import PersonaLibrary
 from api.services.yaml_diff import unified_diff
 
-router = APIRouter(include_in_schema=False)
+# Anonymous callers go to the login page; other roles get the same 404 as a missing page.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(trainer_page_user)])
 BLOC_LABELS = {
     2: "Bloc 2 — prospection et vente",
     4: "Bloc 4 — négociation complexe",
@@ -30,30 +33,12 @@ BLOC_LABELS = {
 }
 
 
-def _library(request: Request) -> PersonaLibrary:
-    library: PersonaLibrary = request.app.state.personas
-    return library
-
-
 def _dir(request: Request) -> Path:
     return Path(request.app.state.settings.personas_dir)
 
 
-def _trainer(user: User | None) -> bool:
-    return user is not None and user.role in (Role.trainer, Role.admin)
-
-
-def _guard(request: Request, user: User | None) -> Response | None:
-    """Anonymous callers go to the login page; other roles get the same 404 as a missing page."""
-    if user is None:
-        return _login_redirect()
-    if not _trainer(user):
-        return _not_found(request, user)
-    return None
-
-
 def _studio(request: Request, user: User, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return _render(
+    return render(
         request,
         name,
         user,
@@ -71,7 +56,7 @@ def _studio(request: Request, user: User, name: str, status_code: int = 200, **c
 def studio_home(
     request: Request,
     db: SessionDep,
-    user: OptionalUser,
+    user: TrainerPageUser,
     bloc: str = "",
     role: str = "",
     author: str = "",
@@ -79,12 +64,11 @@ def studio_home(
     q: str = "",
     error: str = "",
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
     bloc_value = int(bloc) if bloc.isdigit() else None
-    items = studio.catalogue(db, _library(request), bloc=bloc_value, role=role, author=author, status=status, q=q)
-    templates = [p for p in _library(request).builtins()]
+    items = studio.catalogue(
+        db, persona_library(request), bloc=bloc_value, role=role, author=author, status=status, q=q
+    )
+    templates = [p for p in persona_library(request).builtins()]
     return _studio(
         request,
         user,
@@ -100,34 +84,30 @@ def studio_home(
 def studio_create(
     request: Request,
     db: SessionDep,
-    user: OptionalUser,
+    user: TrainerPageUser,
     source_id: str = Form(""),
     new_id: str = Form(""),
     title: str = Form(""),
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
     try:
         persona = studio.create_from(
-            db, _library(request), _dir(request), user, source_id, new_id or None, title or None
+            db, persona_library(request), _dir(request), user, source_id, new_id or None, title or None
         )
     except ApiError as error:
         if error.status_code == 404:
-            return _not_found(request, user, "Persona modèle introuvable.")
+            raise PageNotFound("Persona modèle introuvable.") from error
         return _studio(request, user, "error.html", status_code=error.status_code, message=error.message)
     return RedirectResponse(f"/studio/personas/{persona.id}", status_code=303)
 
 
 @router.post("/studio/importer")
-async def studio_import(request: Request, db: SessionDep, user: OptionalUser, file: UploadFile = File(...)) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
+async def studio_import(
+    request: Request, db: SessionDep, user: TrainerPageUser, file: UploadFile = File(...)
+) -> Response:
     raw = await file.read()
     try:
         persona, _ = studio.import_text(
-            db, _library(request), user, raw.decode("utf-8", errors="replace"), file.filename or "import.yaml"
+            db, persona_library(request), user, raw.decode("utf-8", errors="replace"), file.filename or "import.yaml"
         )
     except ApiError as error:
         errors = error.extra.get("errors") or [{"line": error.message}]
@@ -136,8 +116,8 @@ async def studio_import(request: Request, db: SessionDep, user: OptionalUser, fi
             user,
             "studio_list.html",
             status_code=error.status_code,
-            items=studio.catalogue(db, _library(request)),
-            templates=_library(request).builtins(),
+            items=studio.catalogue(db, persona_library(request)),
+            templates=persona_library(request).builtins(),
             error="Import refusé.",
             import_errors=errors,
             filters={},
@@ -151,7 +131,7 @@ async def studio_import(request: Request, db: SessionDep, user: OptionalUser, fi
 def _editor(
     request: Request, db: SessionDep, user: User, persona_id: str, status_code: int = 200, **extra: Any
 ) -> Response:
-    library = _library(request)
+    library = persona_library(request)
     builtin = library.builtin(persona_id)
     if builtin is not None:
         text = studio.builtin_text(_dir(request), persona_id) or ""
@@ -166,10 +146,7 @@ def _editor(
             fields=None,
             **extra,
         )
-    try:
-        persona = studio.get_persona(db, persona_id)
-    except ApiError:
-        return _not_found(request, user, "Persona introuvable.")
+    persona = or_not_found("Persona introuvable.", studio.get_persona, db, persona_id)
     versions = studio.versions_of(db, persona_id)
     latest = versions[-1]
     data = latest.data
@@ -196,19 +173,15 @@ def _editor(
 
 @router.get("/studio/personas/{persona_id}", response_class=HTMLResponse)
 def studio_editor(
-    persona_id: str, request: Request, db: SessionDep, user: OptionalUser, lint: str = "", saved: str = ""
+    persona_id: str, request: Request, db: SessionDep, user: TrainerPageUser, lint: str = "", saved: str = ""
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
     extra: dict[str, Any] = {}
     if lint:
-        try:
-            text = studio.source_text(db, _library(request), _dir(request), persona_id)
-        except ApiError:
-            return _not_found(request, user, "Persona introuvable.")
+        text = or_not_found(
+            "Persona introuvable.", studio.source_text, db, persona_library(request), _dir(request), persona_id
+        )
         errors, warnings = studio.lint_text(
-            text, f"{persona_id}.yaml", studio.scripts_of(db, _library(request), persona_id)
+            text, f"{persona_id}.yaml", studio.scripts_of(db, persona_library(request), persona_id)
         )
         extra["lint"] = {"errors": errors, "warnings": warnings}
     if saved:
@@ -221,13 +194,10 @@ def studio_save(
     persona_id: str,
     request: Request,
     db: SessionDep,
-    user: OptionalUser,
+    user: TrainerPageUser,
     yaml_text: str = Form(""),
     comment: str = Form(""),
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
     return _save(request, db, user, persona_id, lambda _: yaml_text.replace("\r\n", "\n"), comment)
 
 
@@ -236,7 +206,7 @@ def studio_fields(
     persona_id: str,
     request: Request,
     db: SessionDep,
-    user: OptionalUser,
+    user: TrainerPageUser,
     title: str = Form(""),
     role: str = Form(""),
     duration_minutes: str = Form(""),
@@ -244,10 +214,6 @@ def studio_fields(
     initial_tension: str = Form(""),
     comment: str = Form(""),
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
-
     def number(value: str) -> Any:
         try:
             return int(value) if value.strip().lstrip("-").isdigit() else float(value.replace(",", "."))
@@ -273,7 +239,7 @@ def studio_fields(
 
 
 def _save(request: Request, db: SessionDep, user: User, persona_id: str, make_text: Any, comment: str) -> Response:
-    if _library(request).builtin(persona_id) is not None:
+    if persona_library(request).builtin(persona_id) is not None:
         return _editor(
             request,
             db,
@@ -282,60 +248,50 @@ def _save(request: Request, db: SessionDep, user: User, persona_id: str, make_te
             status_code=409,
             error="Persona de la bibliothèque intégrée : lecture seule. Dupliquez-le pour le modifier.",
         )
-    try:
-        persona = studio.get_persona(db, persona_id)
-    except ApiError:
-        return _not_found(request, user, "Persona introuvable.")
+    persona = or_not_found("Persona introuvable.", studio.get_persona, db, persona_id)
     text = make_text(studio.get_version(db, persona_id).yaml_text)
+    return _save_or_reedit(
+        lambda: studio.save_version(db, persona, user, text, comment),
+        f"/studio/personas/{persona_id}",
+        partial(_editor, request, db, user, persona_id, comment=comment),
+        text,
+    )
+
+
+def _save_or_reedit(save: Callable[[], Any], page: str, editor: Callable[..., Response], text: str) -> Response:
+    """Save a new version and go back to `page` saying so, or re-render the editor with the text as
+    typed, the refusal's message and its field errors (persona and rubric editors alike)."""
     try:
-        version = studio.save_version(db, persona, user, text, comment)
+        version = save()
     except ApiError as error:
-        return _editor(
-            request,
-            db,
-            user,
-            persona_id,
-            status_code=error.status_code,
-            yaml_text=text,
-            error=error.message,
-            errors=error.extra.get("errors", []),
-            comment=comment,
+        return editor(
+            status_code=error.status_code, yaml_text=text, error=error.message, errors=error.extra.get("errors", [])
         )
-    return RedirectResponse(f"/studio/personas/{persona_id}?saved={version.number}", status_code=303)
+    return RedirectResponse(f"{page}?saved={version.number}", status_code=303)
 
 
 @router.post("/studio/personas/{persona_id}/dupliquer")
-def studio_duplicate(persona_id: str, request: Request, db: SessionDep, user: OptionalUser) -> Response:
+def studio_duplicate(persona_id: str, request: Request, db: SessionDep, user: TrainerPageUser) -> Response:
     return studio_create(request, db, user, source_id=persona_id, new_id="", title="")
 
 
 @router.post("/studio/personas/{persona_id}/statut")
 def studio_status(
-    persona_id: str, request: Request, db: SessionDep, user: OptionalUser, status: str = Form("")
+    persona_id: str, request: Request, db: SessionDep, user: TrainerPageUser, status: str = Form("")
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
-    if status not in {s.value for s in StudioStatus} or _library(request).builtin(persona_id) is not None:
+    if status not in {s.value for s in StudioStatus} or persona_library(request).builtin(persona_id) is not None:
         return _editor(request, db, user, persona_id, status_code=422, error="Statut invalide.")
-    try:
-        studio.set_status(db, studio.get_persona(db, persona_id), StudioStatus(status))
-    except ApiError:
-        return _not_found(request, user, "Persona introuvable.")
+    persona = or_not_found("Persona introuvable.", studio.get_persona, db, persona_id)
+    studio.set_status(db, persona, StudioStatus(status))
     return RedirectResponse(f"/studio/personas/{persona_id}", status_code=303)
 
 
 @router.get("/studio/personas/{persona_id}/diff", response_class=HTMLResponse)
 def studio_diff(
-    persona_id: str, request: Request, db: SessionDep, user: OptionalUser, a: int = 0, b: int = 0
+    persona_id: str, request: Request, db: SessionDep, user: TrainerPageUser, a: int = 0, b: int = 0
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
-    try:
-        old, new = studio.get_version(db, persona_id, a), studio.get_version(db, persona_id, b)
-    except ApiError:
-        return _not_found(request, user, "Version introuvable.")
+    old = or_not_found("Version introuvable.", studio.get_version, db, persona_id, a)
+    new = or_not_found("Version introuvable.", studio.get_version, db, persona_id, b)
     lines = unified_diff(
         old.yaml_text, new.yaml_text, f"{persona_id}.yaml (version {a})", f"{persona_id}.yaml (version {b})"
     )
@@ -351,12 +307,9 @@ def studio_diff(
 
 @router.post("/studio/personas/{persona_id}/essai")
 def studio_trial(
-    persona_id: str, request: Request, db: SessionDep, user: OptionalUser, version: str = Form("")
+    persona_id: str, request: Request, db: SessionDep, user: TrainerPageUser, version: str = Form("")
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
-    builtin = _library(request).builtin(persona_id)
+    builtin = persona_library(request).builtin(persona_id)
     try:
         if builtin is not None:
             session = studio.start_trial(db, user, builtin, str(builtin.version))
@@ -365,20 +318,14 @@ def studio_trial(
                 db, studio.get_persona(db, persona_id).id, int(version) if version.isdigit() else None
             )
             session = studio.start_trial(db, user, studio.persona_of(row), f"atelier-v{row.number}")
-    except ApiError:
-        return _not_found(request, user, "Persona introuvable.")
+    except ApiError as error:
+        raise PageNotFound("Persona introuvable.") from error
     return RedirectResponse(f"/studio/essais/{session.id}", status_code=303)
 
 
 @router.get("/studio/essais/{session_id}", response_class=HTMLResponse)
-def studio_try(session_id: str, request: Request, db: SessionDep, user: OptionalUser) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
-    try:
-        session = studio.trial_session(db, session_id, user)
-    except ApiError:
-        return _not_found(request, user, "Session d'essai introuvable.")
+def studio_try(session_id: str, request: Request, db: SessionDep, user: TrainerPageUser) -> Response:
+    session = or_not_found("Session d'essai introuvable.", studio.trial_session, db, session_id, user)
     return _studio(
         request,
         user,
@@ -410,66 +357,53 @@ def _rubric_page(
     )
 
 
-def _bloc(value: str) -> int | None:
+def _bloc(value: str) -> int:
     """A graded bloc from the URL; anything else is a missing page (404), not a 422."""
-    return int(value) if value.isdigit() and int(value) in studio_rubrics.BLOCS else None
+    if not value.isdigit() or int(value) not in studio_rubrics.BLOCS:
+        raise PageNotFound("Grille introuvable.")
+    return int(value)
 
 
 @router.get("/studio/grilles", response_class=HTMLResponse)
-def rubrics_home(request: Request, user: OptionalUser) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
+def rubrics_home() -> Response:
     return RedirectResponse("/studio/grilles/2", status_code=303)
 
 
 @router.get("/studio/grilles/{bloc}", response_class=HTMLResponse)
-def rubric_page(bloc: str, request: Request, db: SessionDep, user: OptionalUser, saved: str = "") -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
+def rubric_page(bloc: str, request: Request, db: SessionDep, user: TrainerPageUser, saved: str = "") -> Response:
     number = _bloc(bloc)
-    if number is None:
-        return _not_found(request, user, "Grille introuvable.")
     return _rubric_page(request, db, user, number, message=f"Version {saved} enregistrée." if saved else None)
 
 
 @router.post("/studio/grilles/{bloc}", response_class=HTMLResponse)
 def rubric_save(
-    bloc: str, request: Request, db: SessionDep, user: OptionalUser, yaml_text: str = Form(""), comment: str = Form("")
+    bloc: str,
+    request: Request,
+    db: SessionDep,
+    user: TrainerPageUser,
+    yaml_text: str = Form(""),
+    comment: str = Form(""),
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
     number = _bloc(bloc)
-    if number is None:
-        return _not_found(request, user, "Grille introuvable.")
     text = yaml_text.replace("\r\n", "\n")
-    try:
-        version = studio_rubrics.save_rubric(db, number, user, text, comment)
-    except ApiError as error:
-        return _rubric_page(
-            request,
-            db,
-            user,
-            number,
-            status_code=error.status_code,
-            yaml_text=text,
-            error=error.message,
-            errors=error.extra.get("errors", []),
-        )
-    return RedirectResponse(f"/studio/grilles/{number}?saved={version.number}", status_code=303)
+    return _save_or_reedit(
+        lambda: studio_rubrics.save_rubric(db, number, user, text, comment),
+        f"/studio/grilles/{number}",
+        partial(_rubric_page, request, db, user, number),
+        text,
+    )
 
 
 @router.post("/studio/grilles/{bloc}/renoter", response_class=HTMLResponse)
 def rubric_regrade(
-    bloc: str, request: Request, db: SessionDep, user: OptionalUser, session_id: str = Form(""), version: str = Form("")
+    bloc: str,
+    request: Request,
+    db: SessionDep,
+    user: TrainerPageUser,
+    session_id: str = Form(""),
+    version: str = Form(""),
 ) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
     number = _bloc(bloc)
-    if number is None:
-        return _not_found(request, user, "Grille introuvable.")
     try:
         session = visible_session(db, session_id.strip(), user)
         studio_rubrics.regrade(db, session, user, int(version) if version.isdigit() else None)
@@ -479,18 +413,11 @@ def rubric_regrade(
 
 
 @router.get("/studio/grilles/{bloc}/diff", response_class=HTMLResponse)
-def rubric_diff(bloc: str, request: Request, db: SessionDep, user: OptionalUser, a: int = 0, b: int = 0) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
+def rubric_diff(bloc: str, request: Request, db: SessionDep, user: TrainerPageUser, a: int = 0, b: int = 0) -> Response:
     number = _bloc(bloc)
-    if number is None:
-        return _not_found(request, user, "Grille introuvable.")
-    try:
-        (_, old), (_, new) = studio_rubrics.rubric_text(db, number, a), studio_rubrics.rubric_text(db, number, b)
-    except ApiError:
-        return _not_found(request, user, "Version introuvable.")
-    lines = unified_diff(old, new, f"bloc{number}.yaml (version {a})", f"bloc{number}.yaml (version {b})")
+    _, old_text = or_not_found("Version introuvable.", studio_rubrics.rubric_text, db, number, a)
+    _, new_text = or_not_found("Version introuvable.", studio_rubrics.rubric_text, db, number, b)
+    lines = unified_diff(old_text, new_text, f"bloc{number}.yaml (version {a})", f"bloc{number}.yaml (version {b})")
     return _studio(
         request,
         user,

@@ -17,6 +17,7 @@ import statistics
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -200,6 +201,20 @@ def blind_masker(db: Session, session: RoleplaySession, viewer: User) -> Callabl
         return mask_names(text, names, label)
 
     return mask
+
+
+def masked_turn(turn: Any, mask: Callable[[str], str]) -> dict[str, str]:
+    """A turn's text and speaker as a blind juror reads them: plain text, still escaped where shown."""
+    return {"text": mask(turn.text),
+            "speaker_name": "Candidat·e" if turn.speaker_role == "candidate" else mask(turn.speaker_name)}
+
+
+def masked_turns(turns: list[Turn], mask: Callable[[str], str] | None) -> list[Any]:
+    """The turns a page shows: as stored, or read-only copies hiding the name when `mask` is set."""
+    if mask is None:
+        return turns
+    return [SimpleNamespace(**{**{name: getattr(turn, name) for name in Turn.model_fields},
+                               **masked_turn(turn, mask)}) for turn in turns]
 
 
 # --- grids ---------------------------------------------------------------------------------------

@@ -163,3 +163,34 @@ def test_mask_names_leaves_short_parts_and_longer_words_alone() -> None:
 def test_mask_names_keeps_markup_as_text() -> None:
     # Masking happens before escaping: the result is plain text that the templates still escape.
     assert mask_names("<b>Alice</b> & Alice", ["Alice"], "X") == "<b>X</b> & X"
+
+
+def test_blind_juror_reads_the_code_on_the_candidates_chat_and_report_pages(client: TestClient) -> None:
+    sid = scored_session(client, jurors=("demo-jury", "jury-deux"))["session_id"]
+    _add_turn(client, sid, "Merci, c'était CAMILLE candidat <b>ici</b>, pas Camillette.")
+    label = f"Candidat·e n° {sid[:6].upper()}"
+    blind, sighted = login(client, "demo-jury"), login(client, "jury-deux")
+    assert client.put("/api/reviews/preferences", headers=blind, json={"blind": True}).status_code == 200
+
+    for path in (f"/sessions/{sid}", f"/sessions/{sid}/rapport"):
+        page = client.get(path, headers=blind)
+        assert page.status_code == 200, page.text
+        # Masked, and still escaped (never marked safe).
+        assert f"Bonjour, je suis {label}, de chez Optima." in page.text, path
+        assert f"Merci, c&#39;était {label} &lt;b&gt;ici&lt;/b&gt;, pas Camillette." in page.text, path
+        assert "Camille" not in page.text.replace("Camillette", ""), path
+        assert "<b>ici" not in page.text, path
+
+        sighted_page = client.get(path, headers=sighted)
+        assert sighted_page.status_code == 200, sighted_page.text
+        assert "Bonjour, je suis Camille, de chez Optima." in sighted_page.text, path
+        assert "Camille Candidat" in sighted_page.text, path
+        assert label not in sighted_page.text, path
+
+    # The report's evidence quotes are masked too.
+    report = client.get(f"/sessions/{sid}/rapport", headers=blind).text
+    assert f"« Bonjour, je suis {label} »" in report
+    assert "« Bonjour, je suis Camille »" in client.get(f"/sessions/{sid}/rapport", headers=sighted).text
+    # The candidate's own pages are never rewritten.
+    own = client.get(f"/sessions/{sid}/rapport", headers=login(client)).text
+    assert "Bonjour, je suis Camille, de chez Optima." in own and label not in own
