@@ -88,12 +88,17 @@ def _add_turn(client: TestClient, session_id: str, text: str) -> None:
         db.commit()
 
 
-def test_blind_juror_reads_the_code_instead_of_the_name_inside_the_turns(client: TestClient) -> None:
+def _blind_and_sighted_jurors(client: TestClient) -> tuple[str, str, dict[str, str], dict[str, str]]:
+    """A scored session whose turn names the candidate, marked by a blind and a sighted juror."""
     sid = scored_session(client, jurors=("demo-jury", "jury-deux"))["session_id"]
     _add_turn(client, sid, "Merci, c'était CAMILLE candidat <b>ici</b>, pas Camillette.")
-    label = f"Candidat·e n° {sid[:6].upper()}"
     blind, sighted = login(client, "demo-jury"), login(client, "jury-deux")
     assert client.put("/api/reviews/preferences", headers=blind, json={"blind": True}).status_code == 200
+    return sid, f"Candidat·e n° {sid[:6].upper()}", blind, sighted
+
+
+def test_blind_juror_reads_the_code_instead_of_the_name_inside_the_turns(client: TestClient) -> None:
+    sid, label, blind, sighted = _blind_and_sighted_jurors(client)
 
     texts = [t["text"] for t in client.get(f"/api/sessions/{sid}", headers=blind).json()["turns"]]
     assert f"Bonjour, je suis {label}, de chez Optima." in texts
@@ -166,11 +171,7 @@ def test_mask_names_keeps_markup_as_text() -> None:
 
 
 def test_blind_juror_reads_the_code_on_the_candidates_chat_and_report_pages(client: TestClient) -> None:
-    sid = scored_session(client, jurors=("demo-jury", "jury-deux"))["session_id"]
-    _add_turn(client, sid, "Merci, c'était CAMILLE candidat <b>ici</b>, pas Camillette.")
-    label = f"Candidat·e n° {sid[:6].upper()}"
-    blind, sighted = login(client, "demo-jury"), login(client, "jury-deux")
-    assert client.put("/api/reviews/preferences", headers=blind, json={"blind": True}).status_code == 200
+    sid, label, blind, sighted = _blind_and_sighted_jurors(client)
 
     for path in (f"/sessions/{sid}", f"/sessions/{sid}/rapport"):
         page = client.get(path, headers=blind)
