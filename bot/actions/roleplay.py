@@ -13,8 +13,10 @@ from typing import Any
 from personas.engine import CandidateTurn, TurnSignals, play_turn
 from personas.errors import PersonaError
 from personas.loader import parse_persona
+from scoring.schema import GENRE_OF_BLOC  # data models only: no spaCy import
 
-SignalsFn = Callable[[str, list[dict[str, Any]]], TurnSignals | None]
+# (candidate text, history, kind of conversation of the persona's bloc) -> signals, or None
+SignalsFn = Callable[[str, list[dict[str, Any]], str | None], TurnSignals | None]
 
 MISSING_SESSION_FR = (
     "Les données de la session de jeu de rôle sont manquantes ou illisibles : je ne peux pas répondre. "
@@ -71,7 +73,8 @@ def reply_messages(message: dict[str, Any], roleplay: Any, signals_fn: SignalsFn
         return _missing(nlu, state, str(exc))
     text = message.get("text") if isinstance(message.get("text"), str) else ""
     history_list = history if isinstance(history, list) else []
-    analysis = signals_fn(text, history_list) if signals_fn is not None and text else None
+    genre = GENRE_OF_BLOC.get(int(persona.bloc))
+    analysis = signals_fn(text, history_list, genre) if signals_fn is not None and text else None
     entities = [e for e in message.get("entities") or [] if isinstance(e, dict)]
     turn = CandidateTurn(
         text=text, intent=nlu["intent"], confidence=nlu["confidence"], entities=entities, analysis=analysis

@@ -27,15 +27,19 @@ def context_from_history(history: list[dict[str, Any]]) -> list[dict[str, str]]:
     return context
 
 
-def compute_signals(text: str, history: list[dict[str, Any]]) -> TurnSignals | None:
-    """Annotate the candidate turn with ``scoring.annotate.annotate_turns``; None when impossible."""
+def compute_signals(text: str, history: list[dict[str, Any]], genre: str | None = None) -> TurnSignals | None:
+    """Annotate the candidate turn with ``scoring.annotate.annotate_turns``; None when impossible.
+
+    ``genre`` (sales, negotiation, mediation) is the persona's kind of conversation: the live engine
+    then reads reformulations with the same calibration as the final report.
+    """
     try:
         from scoring.annotate import annotate_turns
     except Exception:  # scoring not installed or its models missing: intent-only fallback
         logger.warning("scoring.annotate indisponible : l'engine utilisera l'intention seule", exc_info=True)
         return None
     try:
-        item = {"id": "turn", "lang": "fr", "text": text, "context": context_from_history(history)}
+        item = {"id": "turn", "lang": "fr", "text": text, "context": context_from_history(history), "genre": genre}
         annotation = annotate_turns([item])[0]
         data = annotation.model_dump() if hasattr(annotation, "model_dump") else dict(annotation)
         return TurnSignals.model_validate(data)

@@ -21,7 +21,7 @@ def persona_json():
 @pytest.fixture(autouse=True)
 def no_spacy(monkeypatch):
     """Keep the action tests fast: the scoring call is replaced unless a test says otherwise."""
-    monkeypatch.setattr(signals_module, "compute_signals", lambda text, history: None)
+    monkeypatch.setattr(signals_module, "compute_signals", lambda text, history, genre=None: None)
 
 
 def tracker(text, intent, confidence=0.93, roleplay=None, metadata=True, entities=None):
@@ -135,8 +135,8 @@ def test_invalid_persona_is_reported_not_raised(persona_json):
 def test_signals_are_passed_to_the_engine(persona_json, monkeypatch):
     seen = {}
 
-    def fake(text, history):
-        seen["args"] = (text, history)
+    def fake(text, history, genre=None):
+        seen["args"] = (text, history, genre)
         return TurnSignals(is_question=True, question_type="closed")
 
     monkeypatch.setattr(signals_module, "compute_signals", fake)
@@ -149,8 +149,24 @@ def test_signals_are_passed_to_the_engine(persona_json, monkeypatch):
         )
     )
     assert seen["args"][1] == history
+    assert seen["args"][2] == "sales"  # a Bloc 2 persona: the sales calibration
     # the analysis says « closed »: no hidden need is revealed despite the ask_situation intent
     assert msgs[-1]["state"]["revealed_needs"] == []
+
+
+@pytest.mark.parametrize(("persona_id", "genre"), [("b4-acheteur-aeronautique", "negotiation"),
+                                                    ("b5-conflit-portefeuille", "mediation")])
+def test_the_personas_bloc_sets_the_kind_of_conversation(monkeypatch, persona_id, genre):
+    seen = {}
+
+    def fake(text, history, genre=None):
+        seen["genre"] = genre
+        return None
+
+    monkeypatch.setattr(signals_module, "compute_signals", fake)
+    persona = load_library()[persona_id].model_dump(mode="json")
+    run(tracker("Bonjour à tous les deux.", "greet", roleplay=roleplay(persona)))
+    assert seen["genre"] == genre
 
 
 def test_scoring_failure_falls_back_to_intent(monkeypatch):
