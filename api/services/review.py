@@ -48,7 +48,8 @@ DECISION_LABELS = {Decision.acquis: "Acquis", Decision.non_acquis: "Non acquis"}
 QUEUE_LABELS = {QueueStatus.a_corriger: "À corriger", QueueStatus.en_cours: "En cours",
                 QueueStatus.signee: "Signée"}
 ACTION_LABELS = {"criterion": "niveau de critère", "decision": "décision", "sign": "signature",
-                 "reopen": "réouverture", "release": "publication du retour au candidat"}
+                 "reopen": "réouverture", "release": "publication du retour au candidat",
+                 "withdraw": "retrait de la publication (grille rouverte)"}
 FIGURES = [  # (key in the report's conversation figures, French label, kind)
     ("questions", "Questions posées", "int"),
     ("open_questions", "Questions ouvertes", "int"),
@@ -355,6 +356,14 @@ def reopen(db: Session, session: RoleplaySession, juror: User, reason: str) -> R
     grid.status, grid.signed_at, grid.updated_at = GridStatus.draft, None, utcnow()
     db.add(grid)
     _audit(db, grid, juror, "reopen", "grille", before, {"status": "draft", "reason": reason.strip()})
+    if session.feedback_released_at is not None:
+        # A grid under correction must not leave the candidate reading a partial or stale feedback: the
+        # publication is withdrawn until every grid is signed again and the feedback released anew.
+        _audit(db, grid, juror, "withdraw", "retour",
+               {"feedback_released_at": session.feedback_released_at.isoformat()},
+               {"feedback_released_at": None, "reason": reason.strip()})
+        session.feedback_released_at = None
+        db.add(session)
     db.commit()
     db.refresh(grid)
     return grid

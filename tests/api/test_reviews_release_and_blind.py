@@ -97,6 +97,28 @@ def _blind_and_sighted_jurors(client: TestClient) -> tuple[str, str, dict[str, s
     return sid, f"Candidat·e n° {sid[:6].upper()}", blind, sighted
 
 
+def test_reopening_a_grid_after_release_withdraws_the_publication(client: TestClient) -> None:
+    sid = scored_session(client, jurors=("demo-jury",), mode="exam")["session_id"]
+    jury, trainer, candidate = login(client, "demo-jury"), login(client, "demo-formateur"), login(client)
+    complete_and_sign(client, jury, sid)
+    assert client.post(f"/api/sessions/{sid}/release", headers=trainer).status_code == 200
+    assert client.get(f"/api/sessions/{sid}/review/feedback", headers=candidate).status_code == 200
+
+    reopened = client.post(f"/api/sessions/{sid}/review/reopen", headers=jury,
+                           json={"reason": "Erreur de niveau sur un critère."})
+    assert reopened.status_code == 200, reopened.text
+    assert client.get(f"/api/sessions/{sid}/review/feedback", headers=candidate).status_code == 403
+    refused = client.post(f"/api/sessions/{sid}/release", headers=trainer)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "grids_not_signed"
+    withdrawn = [row for row in client.get(f"/api/sessions/{sid}/review/audit", headers=trainer).json()
+                 if row["action"] == "withdraw"]
+    assert len(withdrawn) == 1 and withdrawn[0]["after"]["feedback_released_at"] is None
+
+    complete_and_sign(client, jury, sid)
+    assert client.post(f"/api/sessions/{sid}/release", headers=trainer).status_code == 200
+    assert client.get(f"/api/sessions/{sid}/review/feedback", headers=candidate).status_code == 200
+
+
 def test_blind_juror_reads_the_code_instead_of_the_name_inside_the_turns(client: TestClient) -> None:
     sid, label, blind, sighted = _blind_and_sighted_jurors(client)
 
