@@ -116,10 +116,10 @@ _OFFER_WORDS = {"offre", "approche", "solution", "proposition", "produit", "mét
                 "société", "entreprise", "offer", "approach", "product", "method", "company"}
 
 
-def about_own_side(marker: Span, window: int = 4) -> bool:
-    """A recap or reformulation marker followed by the speaker's own side (« Autrement dit, notre
-    solution… », « Ce que j'entends chez nos clients… », "In summary, our offer…"): a pitch, not the
-    interlocutor's words."""
+def marker_points_elsewhere(marker: Span, window: int = 4) -> bool:
+    """A recap or reformulation marker that points away from what the interlocutor said: to the
+    speaker's own side (« Autrement dit, notre solution… », "In summary, our offer…"), to the other's
+    trade in general (« Si je comprends bien votre secteur… ») or to a superlative pitch."""
     doc = marker.doc
     after = [t.lower_ for t in doc[marker.end : min(len(doc), marker.end + window)] if not t.is_punct]
     if any(a in _OWN for a in after):
@@ -170,7 +170,7 @@ def detect_reformulation(
     ``other_question``: the interlocutor's last turn asked something (so « Oui, … » answers it).
     """
     asking = [s for s in (doc._.question_spans or []) if s._.interrogative]
-    strong = [m for m in markers_of(doc, "reformulation_strong") if not about_own_side(m)]
+    strong = [m for m in markers_of(doc, "reformulation_strong") if not marker_points_elsewhere(m)]
     if config.strong_outside_questions:
         # "How do you feel about it?" asks; "you feel" only reflects outside an interrogative sentence.
         strong = [m for m in strong if not any(q.start <= m.start and m.end <= q.end for q in asking)]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from scoring.extensions import markers_of
-from scoring.reformulation import about_own_side
+from scoring.reformulation import marker_points_elsewhere
 from scoring.similarity import ContentBag, shared
 
 
@@ -95,7 +95,7 @@ def detect_summary(doc: Doc, bag: ContentBag, context_bags: list[ContentBag], la
     # conversation it recaps may lie beyond the context given, so a list stands for coverage.
     text = doc.text
     listed = text.count(";") >= 2 or (":" in text and text.count(",") + text.count(";") >= 2)
-    own = [m for m in recap if about_own_side(m)]
+    own = [m for m in recap if marker_points_elsewhere(m)]
     recap = [m for m in recap if m not in own]
     # One next step in one sentence (« Je vous rappelle jeudi, comme convenu. ») confirms, it does not recap.
     stepped = len(steps) >= 2 or (bool(steps) and len(list(doc.sents)) >= 2)

@@ -103,13 +103,15 @@ class QuestionDetector:
                 return tok.i
         return sent.end
 
-    def classify_sentence(self, sent: Span, markers: list[Span]) -> str | None:
-        """Form of the question asked by ``sent`` or None when it asks nothing."""
+    def classify_sentence(self, sent: Span, markers: list[Span], wondering: tuple[int, ...] = ()) -> str | None:
+        """Form of the question asked by ``sent`` or None when it asks nothing.
+
+        ``wondering``: character offsets where the speaker wonders aloud, then says what they will do.
+        """
         text = sent.text.strip()
         if any(m.label_ == "rhetorical" for m in markers):
             return None  # « C'est une blague, cette contre-proposition ? » asks nothing
-        wondering = _SELF_WONDERING[self.lang].search(sent.doc.text[sent.start_char :])
-        if wondering is not None and wondering.start() < len(sent.text):
+        if any(sent.start_char <= start < sent.end_char for start in wondering):
             return None  # « Je me demande si l'usine suivra, je vérifie et je reviens vers vous »
         has_mark = "?" in text
         head = self._head(sent)
@@ -256,9 +258,11 @@ class QuestionDetector:
         markers = doc._.markers or []
         found: list[Span] = []
         doc._.interrogative = False
+        # Where the speaker wonders aloud then says what they will do (found once per doc, not per sentence).
+        wondering = tuple(m.start() for m in _SELF_WONDERING[self.lang].finditer(doc.text))
         for sent in doc.sents:
             in_sent = [m for m in markers if m.start >= sent.start and m.end <= sent.end]
-            form = self.classify_sentence(sent, in_sent)
+            form = self.classify_sentence(sent, in_sent, wondering)
             if form is not None:
                 sent._.question_form = form
                 found.append(sent)
