@@ -63,7 +63,11 @@ class RoleplaySession(RoleplaySessionBase, table=True):
 
 class Turn(SQLModel, table=True):
     # One position per turn in a session: two concurrent writers cannot both take the same seq.
-    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_turn_session_seq"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq", name="uq_turn_session_seq"),
+        # A re-sent message carries the same key as the first post: it resolves to the stored turn.
+        UniqueConstraint("session_id", "client_key", name="uq_turn_session_client_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: str = Field(foreign_key="roleplay_session.id", index=True, max_length=32)
@@ -75,6 +79,11 @@ class Turn(SQLModel, table=True):
     status: TurnStatus = Field(default=TurnStatus.persona, sa_type=String(20))
     nlu: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The one reading of a candidate turn (scoring.reading.TurnReading as JSON), made by the action
+    # server when the persona answered; the engine, the live panel and the report all use it.
+    reading: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    reader_version: str | None = Field(default=None, max_length=20)
+    client_key: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
 
