@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
+from scoring.accuracy import check_reformulation
+from scoring.addressee import addressee, stance
+from scoring.amount_roles import offer_of, read_amounts
+from scoring.dates import find_dates
 from scoring.errors import ScoringInputError, check_language, check_text_size
 from scoring.extensions import markers_of
-from scoring.pipeline import get_nlp, token_docs
+from scoring.pipeline import get_nlp, light_docs, token_docs
+from scoring.question_subtype import is_relance, is_stakeholder_question, question_subtype
 from scoring.reformulation import config_for, detect_reformulation
 from scoring.schema import (
+    AmountOut,
     AnnotateInput,
     Assertiveness,
     ContextTurn,
@@ -24,12 +31,14 @@ from scoring.schema import (
     QuestionType,
     Reformulation,
     TurnAnnotation,
+    TurnReading,
 )
 from scoring.similarity import ContentBag, content_bag
 from scoring.summary import detect_summary
+from scoring.topics import match_topics
 
 __all__ = ["AnnotateInput", "Assertiveness", "ContextTurn", "Marker", "NegotiationMove", "NextStepOut",
-           "QuestionType", "Reformulation", "TurnAnnotation", "annotate_turns"]
+           "QuestionType", "Reformulation", "TurnAnnotation", "TurnReading", "annotate_turns"]
 
 
 def _coerce(item: AnnotateInput | dict[str, Any]) -> AnnotateInput:
@@ -41,7 +50,54 @@ def _coerce(item: AnnotateInput | dict[str, Any]) -> AnnotateInput:
         raise ScoringInputError(f"Entrée invalide : {exc}", f"Invalid input: {exc}") from exc
 
 
-def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBag]) -> TurnAnnotation:
+class _PartnerDocs:
+    """Lemmatised docs of the partner's turns, parsed only for turns that need them (restatements)."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.cache: dict[str, Doc] = {}
+
+    def get(self, texts: list[str]) -> list[Doc]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        for t, d in zip(missing, light_docs(self.nlp, missing), strict=True):
+            self.cache[t] = d
+        return [self.cache[t] for t in texts]
+
+
+def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBag], partner_docs: _PartnerDocs,
+             is_reformulation: bool) -> dict[str, Any]:
+    """The content half of the reading: amounts and offer, question subtype, addressee, stance,
+    accuracy of a restatement, dates, topics."""
+    partner = [c.text for c in item.context if c.speaker == "other"]
+    amounts = read_amounts(item.text, partner, lang)
+    offer = offer_of(amounts)
+    last_other = next((bags[c.text] for c in reversed(item.context) if c.speaker == "other"), None)
+    addressed = addressee(item.text, item.speakers, item.context, lang)
+    out: dict[str, Any] = {
+        "question_subtype": question_subtype(doc),
+        "relance": is_relance(doc, bags[item.text], last_other),
+        "stakeholder_question": is_stakeholder_question(doc),
+        "amounts": [AmountOut.model_validate(a.model_dump(exclude={"start", "end"})) for a in amounts],
+        "offer": offer.price,
+        "offer_discount": offer.discount_percent,
+        "offer_ambiguous": offer.ambiguous,
+        "dates": find_dates(item.text, item.when, lang),
+        "addressee": addressed,
+        "stance": stance(item.text, item.speakers, addressed, lang),
+    }
+    if is_reformulation and partner:
+        check = check_reformulation(doc, partner_docs.get(partner))
+        out["reformulation_accuracy"] = check.verdict
+        out["reformulation_mismatches"] = check.mismatches
+    if item.topics:
+        topic_bags = {t.id: content_bag(d, lang) for t, d in
+                      zip(item.topics, partner_docs.get([t.text or t.id for t in item.topics]), strict=True)}
+        out["topics"] = match_topics(item.text, bags[item.text], item.topics, topic_bags)
+    return out
+
+
+def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBag],
+                partner_docs: _PartnerDocs) -> TurnAnnotation:
     bag = bags[item.text]
     ctx: list[tuple[int, str, ContentBag]] = [(i, c.speaker, bags[c.text]) for i, c in enumerate(item.context)]
     asked = bool(item.context) and item.context[-1].speaker == "other" and "?" in item.context[-1].text
@@ -49,7 +105,9 @@ def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, Conten
     summ = detect_summary(doc, bag, [b for _, _, b in ctx], lang)
     markers = [Marker(family=m.label_, text=m.text, start=m.start_char, end=m.end_char)
                for m in (doc._.markers or [])]
+    is_reformulation = ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps or summ.markers))
     return TurnAnnotation(
+        **_content(item, lang, doc, bags, partner_docs, is_reformulation),
         id=item.id,
         lang=lang,
         is_question=bool(doc._.is_question),
@@ -59,7 +117,7 @@ def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, Conten
         phatic=bool(doc._.phatic),
         question_evidence=[s.text.strip() for s in (doc._.question_spans or [])],
         # A closing recap with next steps is the summary, not also a reformulation of the last turns.
-        is_reformulation=ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps or summ.markers)),
+        is_reformulation=is_reformulation,
         reformulation=Reformulation(
             score=ref.score, overlap=ref.overlap, similarity=ref.similarity, target_index=ref.target_index,
             target_text=item.context[ref.target_index].text if ref.target_index is not None else None,
@@ -108,6 +166,7 @@ def annotate_turns(items: list[AnnotateInput] | list[dict[str, Any]], batch_size
         bags = {t: content_bag(d, lang) for t, d in docs.items()}
         for t, d in zip(ctx_texts, token_docs(nlp, ctx_texts), strict=True):
             bags[t] = content_bag(d, lang)
+        partner_docs = _PartnerDocs(nlp)
         for p in positions:
-            out[p] = _annotation(parsed[p], lang, docs[parsed[p].text], bags)
+            out[p] = _annotation(parsed[p], lang, docs[parsed[p].text], bags, partner_docs)
     return [a for a in out if a is not None]

@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Literal
+
+from text_to_num import alpha2digit
 
 QuantityKind = Literal["amount", "percentage", "duration", "date", "quantity"]
 
@@ -42,6 +45,7 @@ class Quantity:
     end: int
     text: str
     qualifier: str | None = None
+    period: str | None = None  # amounts: « par an » → "year", « /mois » → "month", « par véhicule » → "unit"
 
 
 _SEP = r"[ \u00a0\u202f]"
@@ -96,7 +100,7 @@ _FR = _Language(
     multipliers={"k": 1e3, "mille": 1e3, "m": 1e6, "million": 1e6, "millions": 1e6, "md": 1e9,
                  "milliard": 1e9, "milliards": 1e9},
     currencies={"€": "EUR", "euro": "EUR", "euros": "EUR", "eur": "EUR", "keur": "EUR", "k€": "EUR",
-                "m€": "EUR"},
+                "m€": "EUR", "balles": "EUR"},
     currency_multipliers={"keur": 1e3, "k€": 1e3, "m€": 1e6},
     percent_words=rf"%|pour{_SEP}*cents?|pourcents?",
     thousands=rf"(?:{_SEP}|\.)",
@@ -172,7 +176,7 @@ def _grammar(code: str) -> _Grammar:
     currency = _alternatives({*lang.currencies, *(c.upper() for c in lang.currencies), "K€", "M€"})
     amount = re.compile(
         rf"{_LEFT}(?P<num>{num_or_word}){_SEP}*"
-        rf"(?:(?:{mult}{_SEP}*(?:d['’]{_SEP}*|of{_SEP}+)?(?P<cur>{currency})?)|(?P<cur2>{currency}))"
+        rf"(?:(?:{mult}{_SEP}*(?:d['’]{_SEP}*|of{_SEP}+)?(?P<cur>{currency})?)|(?:d['’]{_SEP}*)?(?P<cur2>{currency}))"
         rf"(?:{_SEP}*(?P<tax>HT|TTC|ht|ttc)\b)?"
         r"(?!\w)"
     )
@@ -293,6 +297,21 @@ def _amounts(g: _Grammar, out: _Collector) -> None:
         code = lang.currencies.get(cur.lower(), "EUR") if cur else "EUR"
         tax = m.group("tax")
         out.add("amount", m.start(), m.end(), num * factor, code, tax.upper() if tax else None)
+    out.found = [_with_period(q, out.text) for q in out.found]
+
+
+def _with_period(q: Quantity, text: str) -> Quantity:
+    """« 212 000 € HT par an », « 689 € /mois », « 38 € par véhicule »: what the amount is counted per."""
+    if q.kind != "amount":
+        return q
+    rest = text[q.end : q.end + 40]
+    m = _PERIOD.match(rest)
+    if m:
+        word = m.group("p").lower()
+        return replace(q, period=_PERIOD_OF.get(word, "unit"))
+    if _ANNUAL.match(rest):
+        return replace(q, period="year")
+    return q
 
 
 def _dates(g: _Grammar, out: _Collector) -> None:
@@ -313,12 +332,73 @@ def _dates(g: _Grammar, out: _Collector) -> None:
             out.add("date", m.start(), m.end(), parsed[0], parsed[1])
 
 
+# French number words worth handing to text2num (« deux cent vingt-cinq mille », « quatre-vingts »).
+_FR_NUMBER_WORD = re.compile(
+    r"(?i)(?<!\w)(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+    r"vingts?|trente|quarante|cinquante|soixante|cents?|mille|millions?|milliards?)(?!\w)"
+)
+_FR_PROTECT = (
+    (re.compile(r"(?i)(?<!\w)pour[ \u00a0\u202f-]?cents?(?!\w)"), "%"),  # text2num would write « pour 100 »
+    (re.compile(r"(?i)(\d)[ \u00a0\u202f]*milliards?(?!\w)"), r"\1 Md"),  # « 1,2 milliard »
+    (re.compile(r"(?i)(\d)[ \u00a0\u202f]*millions?(?!\w)"), r"\1 M"),  # « 1,2 million » stays 1.2 M
+)
+_PERIOD = re.compile(
+    r"(?i)^[ \u00a0\u202f]*(?:HT|TTC)?[ \u00a0\u202f]*(?:/|par|l['’]|le|la|chaque)[ \u00a0\u202f]*"
+    r"(?P<p>an|année|annee|ans|mois|mensuel|trimestre|semaine|jour|unité|unite|véhicule|vehicule|pièce|piece|"
+    r"licence|poste|utilisateur|camion|logement)(?!\w)"
+)
+_PERIOD_OF = {"an": "year", "année": "year", "annee": "year", "ans": "year", "mois": "month", "mensuel": "month",
+              "trimestre": "quarter", "semaine": "week", "jour": "day"}
+_ANNUAL = re.compile(r"(?i)^[ \u00a0\u202f]*(?:HT|TTC)?[ \u00a0\u202f]*(?:annuels?|/an|par an)(?!\w)")
+
+
+def spell_out_digits(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """French number words written as digits by ``text2num`` (« deux cent mille » → « 200000 »).
+
+    Returns the converted text and the alignment opcodes (converted start, end, original start,
+    end) that map a span found in the converted text back to the candidate's own words.
+    """
+    converted = text
+    for pattern, repl in _FR_PROTECT:
+        converted = pattern.sub(repl, converted)
+    if _FR_NUMBER_WORD.search(converted):
+        converted = alpha2digit(converted, "fr")
+    if converted == text:
+        return text, [(0, len(text), 0, len(text))]
+    ops = SequenceMatcher(None, converted, text, autojunk=False).get_opcodes()
+    return converted, [(i1, i2, j1, j2) for _tag, i1, i2, j1, j2 in ops]
+
+
+def _to_original(pos: int, ops: list[tuple[int, int, int, int]], is_end: bool) -> int:
+    for i1, i2, j1, j2 in ops:
+        if i1 <= pos < i2 or (is_end and i1 < pos <= i2):
+            if i2 - i1 == j2 - j1:
+                return j1 + (pos - i1)
+            return j2 if is_end else j1
+    return ops[-1][3] if ops else pos
+
+
 def extract_quantities(text: str, lang: str = "fr") -> list[Quantity]:
     """Return every figure in ``text`` in reading order, each span used at most once.
 
-    Patterns are tried from the most specific (amounts, percentages, dates) to the most generic
-    (a bare number), so « 3 semaines » is a duration and never also a quantity.
+    French number words are turned into digits first (``text2num``), so « deux cent vingt-cinq
+    mille euros » is read like « 225000 euros »; spans and ``text`` still refer to ``text``.
     """
+    if _grammar(lang).lang is _EN:
+        return _extract(text, lang)
+    converted, ops = spell_out_digits(text)
+    found = _extract(converted, lang)
+    if converted is text or converted == text:
+        return found
+    out = []
+    for q in found:
+        start, end = _to_original(q.start, ops, False), _to_original(q.end, ops, True)
+        out.append(replace(q, start=start, end=end, text=text[start:end]))
+    return out
+
+
+def _extract(text: str, lang: str) -> list[Quantity]:
+    """The grammar proper, on text whose numbers are written in digits."""
     g = _grammar(lang)
     code = "en" if g.lang is _EN else "fr"
     out = _Collector(text)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -17,11 +18,36 @@ GENRE_OF_BLOC: dict[int, Genre] = {2: "sales", 4: "negotiation", 5: "mediation"}
 Assertiveness = Literal["assertive", "aggressive", "passive", "neutral"]
 
 
+QuestionSubtype = Literal["ouverte", "precise", "fermee", "alternative", "suggestive", "rhetorique"]
+ReformulationAccuracy = Literal["accurate", "partial", "inaccurate"]
+# Bump when the reading of a turn changes: a stored reading made by an older reader is re-read.
+READER_VERSION = "2.0"
+
+
 class ContextTurn(BaseModel):
-    """A previous turn: "self" is the annotated speaker, "other" the interlocutor."""
+    """A previous turn: "self" is the annotated speaker, "other" the interlocutor.
+
+    ``speaker_id`` names which of the partner's speakers said it (Bloc 5 has two).
+    """
 
     speaker: Literal["self", "other"]
     text: str
+    speaker_id: str | None = None
+
+
+class SpeakerRef(BaseModel):
+    """One of the partner's speakers, as the candidate may address them."""
+
+    id: str
+    name: str = ""
+
+
+class TopicRef(BaseModel):
+    """A need, fact or objection of the persona a turn may be about (keywords and a description)."""
+
+    id: str
+    text: str = ""
+    keywords: list[str] = Field(default_factory=list)
 
 
 class AnnotateInput(BaseModel):
@@ -32,6 +58,9 @@ class AnnotateInput(BaseModel):
     text: str
     context: list[ContextTurn] = Field(default_factory=list)
     genre: Genre | None = None  # None: the language default (see scoring.reformulation.config_for)
+    speakers: list[SpeakerRef] = Field(default_factory=list)
+    topics: list[TopicRef] = Field(default_factory=list)
+    when: datetime | None = None  # when the turn was said: dates (« jeudi ») resolve against it
 
 
 class Marker(BaseModel):
@@ -74,8 +103,41 @@ class NegotiationMove(BaseModel):
     percents: list[float] = Field(default_factory=list)
 
 
+class AmountOut(BaseModel):
+    """A money amount or percentage with its owner (see scoring.amount_roles)."""
+
+    value: float
+    unit: str
+    role: Literal["own_offer", "partner_figure", "other"]
+    text: str
+    period: str | None = None
+    tax: str | None = None
+    computed: bool = False
+    cue: str | None = None
+
+
+class DateOut(BaseModel):
+    """A date or delay stated in the turn, resolved against the session's day when possible."""
+
+    text: str
+    iso: str | None = None  # the resolved day (YYYY-MM-DD) or date-time
+    kind: Literal["date", "delay", "deadline"] = "date"
+
+
+class Stance(BaseModel):
+    """Bloc 5: whom the candidate sides with or blames (speaker ids), with the words that show it."""
+
+    sides_with: str | None = None
+    blames: str | None = None
+    evidence: list[str] = Field(default_factory=list)
+
+
 class TurnAnnotation(BaseModel):
-    """Labels of the evaluation contract plus the evidence behind them."""
+    """The one reading of a candidate turn: labels of the evaluation contract plus their evidence.
+
+    Computed once (by the action server during the session), stored with the turn, and used as-is by
+    the persona engine, the studio's live panel and the final report and grid.
+    """
 
     id: str | int
     is_question: bool
@@ -101,3 +163,22 @@ class TurnAnnotation(BaseModel):
     markers: list[Marker] = Field(default_factory=list)
     words: int = 0
     lang: str = "fr"
+    # --- content of the turn (reader 2) ---
+    question_subtype: QuestionSubtype | None = None
+    relance: bool = False  # a question that follows up the partner's last words
+    stakeholder_question: bool = False  # asks who takes part in the decision
+    amounts: list[AmountOut] = Field(default_factory=list)
+    offer: float | None = None  # the candidate's own price now (conditional offers included)
+    offer_discount: float | None = None  # a discount in percent granted now, with no price
+    offer_ambiguous: bool = False  # several different own prices: the persona should ask
+    dates: list[DateOut] = Field(default_factory=list)
+    addressee: list[str] = Field(default_factory=list)  # speaker ids; [] = everyone / nobody in particular
+    reformulation_accuracy: ReformulationAccuracy | None = None
+    reformulation_mismatches: list[str] = Field(default_factory=list)
+    stance: Stance | None = None
+    topics: list[str] = Field(default_factory=list)  # ids of the persona's needs/facts/objections
+    reader_version: str = READER_VERSION
+
+
+# The name the rest of the product uses: one reading per candidate turn.
+TurnReading = TurnAnnotation

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scoring.extensions import register_extensions
+from scoring.lexicon import load_lexicon
 
 ASSERTIVE = ("assertive_je", "desc_describe", "desc_express", "desc_specify", "desc_consequences")
 AGGRESSIVE = ("aggressive", "rhetorical")
@@ -103,6 +104,26 @@ class AssertivenessClassifier:
         near = after if marker.text.lower() in _NOBODY else [*before, *after]
         return any(t.lower_.replace("’", "'") in second for t in near)
 
+    def _context_aimed(self, marker: Span) -> bool:
+        """A strong word (« inacceptable », « comme d'habitude ») aimed at the other person.
+
+        Not in a sentence of thanks or apology, not under an empathy frame (« je comprends que ce soit
+        inacceptable pour vous »), not about the speaker's own habits (« comme d'habitude, on va… »).
+        An exclamation on its own (« N'importe quoi ! ») is aimed at what the other just said.
+        """
+        doc, sent = marker.doc, marker.sent
+        in_sent = [m for m in doc._.markers or [] if m.start >= sent.start and m.end <= sent.end]
+        if any(m.label_ in ("social", "politeness") for m in in_sent):
+            return False
+        before = doc[sent.start : marker.start].text
+        if load_lexicon(self.lang).find_cues(before, ("empathy_frame",)):
+            return False
+        words = [t for t in sent if not (t.is_punct or t.is_space)]
+        if len(words) - (marker.end - marker.start) <= 2:
+            return True
+        lowered = {t.lower_.replace("’", "'") for t in sent}
+        return bool(lowered & _SECOND_PERSON[self.lang])
+
     def __call__(self, doc: Doc) -> Doc:
         markers = doc._.markers or []
         by = {m.label_ for m in markers}
@@ -120,6 +141,7 @@ class AssertivenessClassifier:
                      and not any(_inside(m, s) for s in [*asking, *echoing])
                      and not (recap and m.label_.startswith("desc_"))]
         aggressive = [m for m in markers if m.label_ in AGGRESSIVE]
+        aggressive += [m for m in markers if m.label_ == "aggressive_context" and self._context_aimed(m)]
         passive = [m for m in markers if m.label_ in PASSIVE]
         second = _SECOND_PERSON[self.lang]
         absolutes = [m for m in markers if m.label_ == "absolute" and self._aimed_at_other(m, second)]

@@ -1,0 +1,219 @@
+"""Whose figure is each amount of a turn: the candidate's offer now, the partner's quoted back, or other.
+
+A negotiation turn often holds several figures (« Vous êtes à 193 000 €, moi à 216 000 € : je peux
+faire 209 000 € si… »); the persona must react to the candidate's offer, not to the first number.
+Pure (regular expressions from ``lexicons/<lang>.yaml``, no spaCy) so the engine and the report can
+call it cheaply. The cue nearest before a figure in its clause decides, then what follows it (a
+refusal makes it « other »), then the partner's earlier figures (a figure they said is theirs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel
+
+from scoring.lexicon import Lexicon, load_lexicon
+from scoring.numbers import Quantity, extract_quantities
+
+AmountRole = Literal["own_offer", "partner_figure", "other"]
+# Money and percentages only: counts, durations and dates are facts, not terms of a deal.
+_MONEY_KINDS = ("amount", "percentage")
+_CLAUSE_END = re.compile(r"[.!?;:…\n]|\s[-–—]\s")
+_LEFT_WINDOW = 70
+_RIGHT_WINDOW = 45
+# A figure equal to one the partner said, within this relative tolerance, is taken to be theirs.
+PARTNER_TOLERANCE = 0.005
+# A turn this short that states one figure and nothing else is an offer (« 210 000 € HT, dernier mot »).
+BARE_OFFER_MAX_WORDS = 9
+_CAPITALISED_SUBJECT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?\s+(?:vous\s+|nous\s+)?\w+")
+BARE_MONEY_MIN = 1000
+_YOU_SUBJECT = re.compile(r"(?<!\bje )(?<!\bj')(?<!\bnous )(?<!\bon )(?<!\bil )(?<!\belle )\b(?:vous|tu|t')\s*"
+                          r"(?:\w+\s+){0,2}?\w+(?:\s+(?:de|à|d'|environ|presque|genre|déjà))?\s*$", re.I)
+_YOUR_BEFORE = re.compile(r"\b(?:vos|votre|tes|ton|ta|leurs?)\s*(?:\w+\s+)?$", re.I)
+_LINKED = re.compile(r"^\s*(?:,\s*)?(?:ou|voire|et|soit|puis|,)\s*(?:même\s+|bien\s+|alors\s+)?(?:à\s+)?$", re.I)
+
+
+class AmountReading(BaseModel):
+    """One money amount or percentage of a turn with its owner (the annotate contract's ``amounts``)."""
+
+    value: float
+    unit: str  # "EUR" (or another currency code) or "%"
+    role: AmountRole
+    text: str
+    start: int = 0
+    end: int = 0
+    period: str | None = None  # "year", "month", "unit"… when written
+    tax: str | None = None  # "HT" / "TTC" when written
+    computed: bool = False  # a price with a percentage applied (« 240 000 € moins 15 % »)
+    cue: str | None = None  # the words that decided the role (evidence for the juror)
+
+
+@dataclass(frozen=True)
+class OfferReading:
+    """The candidate's offer in this turn: one price, or ambiguity to be asked about."""
+
+    price: float | None
+    discount_percent: float | None
+    ambiguous: bool
+
+
+def _clause_start(text: str, pos: int) -> int:
+    start = max(0, pos - _LEFT_WINDOW)
+    for m in _CLAUSE_END.finditer(text, start, pos):
+        start = m.end()
+    return start
+
+
+def _clause_end(text: str, pos: int) -> int:
+    m = _CLAUSE_END.search(text, pos, min(len(text), pos + _RIGHT_WINDOW))
+    return m.start() if m else min(len(text), pos + _RIGHT_WINDOW)
+
+
+def _nearest_cue(lex: Lexicon, left: str) -> tuple[str, str] | None:
+    """The cue family whose match ends nearest to the figure (the rightmost one), and its text."""
+    best: tuple[int, str, str] | None = None
+    for m in lex.find_cues(left, ("amount_own", "amount_partner", "amount_recalled", "amount_third",
+                                  "amount_limit_before")):
+        key = (m.end, m.family, m.text)
+        if best is None or key[0] > best[0] or (key[0] == best[0] and m.family == "amount_limit_before"):
+            best = key
+    return (best[1], best[2]) if best else None
+
+
+def _close_to(value: float, figures: list[float]) -> bool:
+    return any(abs(value - f) <= PARTNER_TOLERANCE * max(abs(f), 1.0) for f in figures)
+
+
+def partner_figures(texts: list[str], lang: str = "fr") -> list[float]:
+    """Every money amount and percentage the partner said (their earlier turns)."""
+    return [q.value for t in texts for q in extract_quantities(t, lang) if q.kind in _MONEY_KINDS]
+
+
+def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previous: AmountReading | None,
+             own_anywhere: bool) -> tuple[AmountRole, str | None]:
+    start = _clause_start(text, q.start)
+    left = text[start : q.start]
+    right = text[q.end : _clause_end(text, q.end)]
+    if lex.find_cues(right[:30], ("amount_refused_after",)):
+        return "other", "refus ou limite après le montant"
+    if previous is not None and previous.end >= start and _LINKED.match(text[previous.end : q.start]):
+        return previous.role, previous.cue  # « 209 000 € ou 205 000 € sur trois ans »
+    cue = _nearest_cue(lex, left)
+    family = cue[0] if cue else None
+    computed = lex.find_cues(left[-14:], ("amount_computed",))
+    if computed and family != "amount_own":
+        # « soit 3 400 € », « ça fait 3 230 € »: a result takes the role of the figure it comes from
+        # when that figure is the candidate's own offer, else it is an intermediate computation.
+        if previous is not None and previous.role == "own_offer" and previous.end >= start:
+            return "own_offer", computed[-1].text
+        return "other", computed[-1].text
+    if family is None and _CAPITALISED_SUBJECT.search(left[-30:]):
+        return "other", "montant d'un tiers"
+    theirs = q.kind in _MONEY_KINDS and _close_to(q.value, partner)
+    if family == "amount_own":
+        return "own_offer", cue[1] if cue else None
+    if family == "amount_partner" or (theirs and family is None):
+        return "partner_figure", cue[1] if cue else "montant déjà cité par l'interlocuteur"
+    if family in ("amount_recalled", "amount_third", "amount_limit_before"):
+        return "other", cue[1] if cue else None
+    near = left[-25:]
+    you = _second_person_subject(near)
+    if you or _YOUR_BEFORE.search(near):
+        return "partner_figure", you or _YOUR_BEFORE.search(near).group(0).strip()  # type: ignore[union-attr]
+    after = lex.find_cues(right[:30], ("amount_own",))
+    if after and not theirs:
+        return "own_offer", after[0].text  # « 210 000 € HT, dernier prix »
+    if _CAPITALISED_SUBJECT.search(left):
+        return "other", "montant d'un tiers"
+    if q.kind == "amount":
+        # No one else's figure: in a sales talk an amount stated flatly is the candidate's own terms
+        # (their price list, their recap, their proposal).
+        return "own_offer", None
+    return ("own_offer" if own_anywhere else "other"), None
+
+
+def _as_money(q: Quantity) -> Quantity | None:
+    """Money and percentages; a bare number of at least 1 000 that is not a year is money too:
+    in a price talk candidates drop the currency (« 190 000 c'est trop bas »)."""
+    if q.kind in _MONEY_KINDS:
+        return q
+    if q.kind == "quantity" and q.unit is None and q.value >= BARE_MONEY_MIN and not _looks_like_year(q):
+        return Quantity("amount", q.value, "EUR", q.start, q.end, q.text)
+    return None
+
+
+def _looks_like_year(q: Quantity) -> bool:
+    digits = q.text.strip()
+    return digits.isdigit() and len(digits) == 4 and 1900 <= q.value <= 2100
+
+
+def _second_person_subject(left: str) -> str | None:
+    """« vous économisez 148 000 € », « tu touches 4 % »: the partner is the subject of the verb
+    just before the figure (not « je vous propose », where « vous » is the object)."""
+    m = _YOU_SUBJECT.search(left)
+    return m.group(0).strip() if m else None
+
+
+def _applied_percent(lex: Lexicon, text: str, found: list[AmountReading]) -> list[AmountReading]:
+    """Add the price that results from « X € moins Y % » / « Y % de remise sur X € »."""
+    out: list[AmountReading] = []
+    for a, b in zip(found, found[1:], strict=False):
+        between = text[a.end : b.start]
+        if len(between) > 30:
+            continue
+        if a.unit != "%" and b.unit == "%" and lex.find_cues(between, ("percent_minus",)):
+            price, pct, start, end = a, b, a.start, b.end
+        elif a.unit == "%" and b.unit != "%" and lex.find_cues(between, ("percent_on",)):
+            price, pct, start, end = b, a, a.start, b.end
+        else:
+            continue
+        if not 0 < pct.value < 100:
+            continue
+        own = price.role == "own_offer" or pct.role == "own_offer"
+        value = round(price.value * (1 - pct.value / 100), 2)
+        out.append(AmountReading(value=value, unit=price.unit, role="own_offer" if own else "other",
+                                 text=text[start:end], start=start, end=end, period=price.period, tax=price.tax,
+                                 computed=True, cue=f"{price.text} − {pct.text}"))
+        if own:
+            price.role, price.cue = "other", "prix de référence du calcul"
+    return out
+
+
+def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = "fr") -> list[AmountReading]:
+    """Money amounts and percentages of ``text`` with their owner, in reading order."""
+    lex = load_lexicon(lang)
+    partner = partner_figures(partner_texts or [], lang)
+    quantities = [_as_money(q) for q in extract_quantities(text, lang)]
+    quantities = [q for q in quantities if q is not None]
+    own_anywhere = bool(lex.find_cues(text, ("amount_own",)))
+    found: list[AmountReading] = []
+    for q in quantities:
+        previous = found[-1] if found else None
+        role, cue = _role_of(lex, text, q, partner, previous, own_anywhere)
+        found.append(AmountReading(value=q.value, unit="%" if q.kind == "percentage" else (q.unit or "EUR"),
+                                   role=role, text=q.text, start=q.start, end=q.end, period=q.period,
+                                   tax=q.qualifier, cue=cue))
+    computed = _applied_percent(lex, text, found)
+    return sorted([*found, *computed], key=lambda a: (a.start, a.computed))
+
+
+def offer_of(amounts: list[AmountReading]) -> OfferReading:
+    """The one price the candidate offers now, a discount in percent, or ambiguity.
+
+    A computed price (« 240 000 € moins 15 % ») is the offer; several different own prices in one
+    turn (« 209 000 € ou 212 000 € selon la durée ») are ambiguous: the persona should ask.
+    """
+    own = [a for a in amounts if a.role == "own_offer"]
+    prices = [a for a in own if a.unit != "%"]
+    computed = [a for a in prices if a.computed]
+    if computed:
+        prices = computed
+    values = sorted({round(a.value, 2) for a in prices})
+    discounts = [a.value for a in own if a.unit == "%"]
+    if len(values) > 1:
+        return OfferReading(price=None, discount_percent=None, ambiguous=True)
+    discount = discounts[-1] if discounts and not values else None
+    return OfferReading(price=values[0] if values else None, discount_percent=discount, ambiguous=False)
