@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -21,7 +20,8 @@ _NEGATORS = {"pas", "jamais", "aucun", "aucune", "rien", "sans", "ni", "nullemen
 _CLAUSE = re.compile(r"[^,;:.!?…\n]+")
 # Thresholds calibrated on the development conversations (docs/scoring.md, « Lecture du tour »).
 SUPPORTED_SHARE = 0.34  # below this share of key terms found in the partner's words: partly invented
-NEGATION_OVERLAP = 2  # content words a clause must share with a partner clause to compare polarity
+NEGATION_OVERLAP = 2
+NEAR_SYNONYM = 0.62  # cosine of static vectors above which two words count as the same term  # content words a clause must share with a partner clause to compare polarity
 
 
 @dataclass
@@ -87,10 +87,6 @@ def _figures(reform: str, partner: list[str]) -> tuple[list[str], list[str]]:
     return confirmed, mismatched
 
 
-def _content(words: Iterable[str], lemmas: dict[str, str]) -> set[str]:
-    return {lemmas.get(w, w) for w in words}
-
-
 def _clauses(doc: Doc) -> list[tuple[set[str], bool, str]]:
     """Clauses as (content lemmas, negated, text)."""
     out = []
@@ -120,16 +116,16 @@ def _negations(reform: Doc, partner: list[Doc]) -> list[str]:
 def _support(reform: Doc, partner: list[Doc]) -> float:
     """Share of the restatement's key terms (nouns, adjectives, verbs) that the partner used or
     near-synonyms of them (static vectors of fr_core_news_md)."""
-    mine = [t for t in reform if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB") and not t.is_stop and len(t.text) > 2]
+    mine = [t for t in reform if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")
+            and not t.is_stop and len(t.text) > 2]
     if not mine:
         return 1.0
     theirs = [t for d in partner for t in d if t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB") and not t.is_stop]
     lemmas = {t.lemma_.lower() for t in theirs} | {_fold(t.text) for t in theirs}
     found = 0
     for t in mine:
-        if t.lemma_.lower() in lemmas or _fold(t.text) in lemmas:
-            found += 1
-        elif t.has_vector and any(o.has_vector and t.similarity(o) >= 0.62 for o in theirs):
+        said = t.lemma_.lower() in lemmas or _fold(t.text) in lemmas
+        if said or (t.has_vector and any(o.has_vector and t.similarity(o) >= NEAR_SYNONYM for o in theirs)):
             found += 1
     return found / len(mine)
 
@@ -151,4 +147,3 @@ def check_reformulation(reform: Doc, partner: list[Doc]) -> AccuracyCheck:
 
 
 __all__ = ["AccuracyCheck", "check_reformulation"]
-_ = _content  # kept for symmetry with similarity.shared; not exported

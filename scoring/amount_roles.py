@@ -9,6 +9,7 @@ refusal makes it « other »), then the partner's earlier figures (a figure they
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -160,7 +161,7 @@ def _second_person_subject(left: str) -> str | None:
 def _applied_percent(lex: Lexicon, text: str, found: list[AmountReading]) -> list[AmountReading]:
     """Add the price that results from « X € moins Y % » / « Y % de remise sur X € »."""
     out: list[AmountReading] = []
-    for a, b in zip(found, found[1:], strict=False):
+    for a, b in itertools.pairwise(found):
         between = text[a.end : b.start]
         if len(between) > 30:
             continue
@@ -186,8 +187,7 @@ def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = 
     """Money amounts and percentages of ``text`` with their owner, in reading order."""
     lex = load_lexicon(lang)
     partner = partner_figures(partner_texts or [], lang)
-    quantities = [_as_money(q) for q in extract_quantities(text, lang)]
-    quantities = [q for q in quantities if q is not None]
+    quantities = [m for m in (_as_money(q) for q in extract_quantities(text, lang)) if m is not None]
     own_anywhere = bool(lex.find_cues(text, ("amount_own",)))
     found: list[AmountReading] = []
     for q in quantities:

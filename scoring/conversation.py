@@ -17,7 +17,7 @@ from scoring.amounts import find_amounts
 from scoring.annotate import AnnotateInput, ContextTurn, TurnAnnotation, annotate_turns
 from scoring.errors import ScoringInputError
 from scoring.pipeline import get_nlp, light_docs
-from scoring.schema import GENRE_OF_BLOC
+from scoring.schema import GENRE_OF_BLOC, READER_VERSION, READING_CONTEXT_TURNS
 from scoring.similarity import content_bag
 from scoring.transcript import Transcript, Turn
 
@@ -39,7 +39,7 @@ STAGE_LABELS = {
 class ConversationConfig:
     """Settings of the conversation analysis."""
 
-    context_window: int = 4  # previous turns given to each candidate turn
+    context_window: int = READING_CONTEXT_TURNS  # previous turns given to each candidate turn (as live)
     closing_window: int = 3  # last candidate turns searched for the closing summary
     monologue_words: int = 90  # a candidate stretch longer than this counts as a monologue
     topic_min_turns: int = 2  # a content word said in at least this many turns is a topic
@@ -113,11 +113,27 @@ class ConversationAnalysis(BaseModel):
 
     annotations: list[TurnAnnotation]
     figures: ConversationFigures
+    # Candidate turns read again here because their stored reading was missing or made by an older
+    # reader (the report says so); the others use the reading made during the session.
+    reread_turns: list[str] = Field(default_factory=list)
+    reused_readings: int = 0
 
 
 def _context_for(turns: list[Turn], pos: int, window: int) -> list[ContextTurn]:
     prev = turns[max(0, pos - window) : pos]
-    return [ContextTurn(speaker="self" if t.speaker_role == "candidate" else "other", text=t.text) for t in prev]
+    return [ContextTurn(speaker="self" if t.speaker_role == "candidate" else "other", text=t.text,
+                        speaker_id=None if t.speaker_role == "candidate" else t.speaker_id) for t in prev]
+
+
+def stored_reading(turn: Turn) -> TurnAnnotation | None:
+    """The reading stored with the turn, when the current reader made it."""
+    data = turn.reading
+    if not isinstance(data, dict) or data.get("reader_version") != READER_VERSION:
+        return None
+    try:
+        return TurnAnnotation.model_validate({**data, "id": turn.id})
+    except ValueError:
+        return None
 
 
 class ConversationAnalyzer:
@@ -138,16 +154,23 @@ class ConversationAnalyzer:
                 "No candidate turn in the transcript (speaker_role 'candidate').",
             )
         genre = GENRE_OF_BLOC.get(transcript.bloc) if transcript.bloc is not None else None
+        stored = {i: stored_reading(turns[i]) for i in cand_pos}
+        missing = [i for i in cand_pos if stored[i] is None]
         items = [AnnotateInput(id=turns[i].id, lang=transcript.language, text=turns[i].text, genre=genre,
-                               context=_context_for(turns, i, self.config.context_window)) for i in cand_pos]
-        annotations = annotate_turns(items)
+                               context=_context_for(turns, i, self.config.context_window),
+                               speakers=transcript.speakers, topics=transcript.topics,
+                               when=turns[i].timestamp) for i in missing]
+        fresh = dict(zip(missing, annotate_turns(items), strict=True)) if items else {}
+        annotations = [stored[i] or fresh[i] for i in cand_pos]
         for pos, ann in zip(cand_pos, annotations, strict=True):
             ref = ann.reformulation
             if ref.target_index is not None:
                 start = max(0, pos - self.config.context_window)
                 ref.target_turn_id = turns[start + ref.target_index].id
         figures = self._figures(transcript, cand_pos, annotations)
-        return ConversationAnalysis(annotations=annotations, figures=figures)
+        reread = [turns[i].id for i in missing]
+        return ConversationAnalysis(annotations=annotations, figures=figures, reread_turns=reread,
+                                    reused_readings=len(cand_pos) - len(missing))
 
     def _figures(self, tr: Transcript, cand_pos: list[int], anns: list[TurnAnnotation]) -> ConversationFigures:
         cfg = self.config

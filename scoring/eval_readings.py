@@ -66,7 +66,7 @@ def _legacy_amounts(text: str) -> list[dict[str, Any]]:
     """How the product read amounts before the reading: the first one was the offer."""
     from scoring.numbers import extract_quantities
 
-    out = []
+    out: list[dict[str, Any]] = []
     for q in extract_quantities(text):
         if q.kind in ("amount", "percentage"):
             role = "own_offer" if not out and q.kind == "amount" else "other"
@@ -80,7 +80,7 @@ def predictions(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for item, pred in zip(items, _annotate(items), strict=True):
         if "question_subtype" not in pred:
             form = pred.get("question_form")
-            pred["question_subtype"] = _FORM_TO_SUBTYPE.get(form) if pred.get("is_question") else None
+            pred["question_subtype"] = _FORM_TO_SUBTYPE.get(str(form)) if pred.get("is_question") else None
         if "amounts" not in pred:
             pred["amounts"] = _legacy_amounts(item["text"])
         if "addressee" not in pred:

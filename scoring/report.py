@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from scoring import __version__
 from scoring.annotate import TurnAnnotation
 from scoring.conversation import ConversationAnalyzer, ConversationConfig, ConversationFigures
 from scoring.grid import Grid, evaluate_grid
 from scoring.rubric import Rubric, load_rubric
+from scoring.schema import READER_VERSION
 from scoring.transcript import Transcript
 
 
@@ -23,6 +24,12 @@ class ScoreReport(BaseModel):
     conversation: ConversationFigures
     grid: Grid | None
     summary_fr: str
+    # The report uses the reading stored with each turn during the session; turns listed here were
+    # read at scoring time (no stored reading, or one made by an older reader).
+    reader_version: str = READER_VERSION
+    reused_readings: int = 0
+    reread_turns: list[str] = Field(default_factory=list)
+    reading_note_fr: str = ""
 
 
 def _summary_fr(f: ConversationFigures, grid: Grid | None) -> str:
@@ -68,4 +75,22 @@ def score_transcript(transcript: Transcript, rubric: Rubric | None = None,
         conversation=analysis.figures,
         grid=grid,
         summary_fr=_summary_fr(analysis.figures, grid),
+        reused_readings=analysis.reused_readings,
+        reread_turns=analysis.reread_turns,
+        reading_note_fr=_reading_note(analysis.reused_readings, len(analysis.reread_turns)),
     )
+
+
+def _turns(n: int) -> str:
+    return f"{n} tour{'s' if n > 1 else ''}"
+
+
+def _reading_note(reused: int, reread: int) -> str:
+    """Say where each turn's reading comes from, so a juror knows the persona and the grid agree."""
+    if reread == 0:
+        return f"Lecture des tours : celle faite pendant la session ({_turns(reused)}), sans relecture."
+    if reused == 0:
+        return (f"Lecture des tours faite à la notation ({_turns(reread)}) : "
+                "aucune lecture enregistrée pendant la session.")
+    return (f"Lecture des tours : {_turns(reused)} lus pendant la session ; {_turns(reread)} relus à la notation "
+            "(lecture absente ou faite par une version antérieure).")

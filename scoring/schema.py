@@ -22,6 +22,8 @@ QuestionSubtype = Literal["ouverte", "precise", "fermee", "alternative", "sugges
 ReformulationAccuracy = Literal["accurate", "partial", "inaccurate"]
 # Bump when the reading of a turn changes: a stored reading made by an older reader is re-read.
 READER_VERSION = "2.0"
+# Turns before a candidate turn that its reading sees (live in the action server and in the report).
+READING_CONTEXT_TURNS = 8
 
 
 class ContextTurn(BaseModel):

@@ -20,11 +20,12 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from scoring.errors import ScoringInputError, check_language
+from scoring.schema import SpeakerRef, TopicRef
 
 SpeakerRole = Literal["candidate", "persona", "other"]
 CANDIDATE_NAMES = {"candidat", "candidate", "candidat(e)", "vendeur", "vendeuse", "commercial", "commerciale",
@@ -41,6 +42,10 @@ class Turn(BaseModel):
     speaker_name: str = ""
     text: str
     timestamp: datetime | None = None
+    speaker_id: str | None = None  # which of the persona's speakers (Bloc 5 has two)
+    # The reading stored with a candidate turn during the session (scoring.schema.TurnReading as
+    # JSON): the report uses it as-is unless an older reader made it.
+    reading: dict[str, Any] | None = None
 
     @field_validator("id", mode="before")
     @classmethod
@@ -67,6 +72,8 @@ class Transcript(BaseModel):
     persona_id: str | None = None
     turns: list[Turn] = Field(default_factory=list)
     negotiation: NegotiationThresholds | None = None
+    speakers: list[SpeakerRef] = Field(default_factory=list)  # the persona's speakers (ids and names)
+    topics: list[TopicRef] = Field(default_factory=list)  # the persona's needs, facts, objections
 
     @field_validator("language")
     @classmethod

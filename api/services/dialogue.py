@@ -124,6 +124,11 @@ def _forward(db: Session, rasa: RasaClient, session: RoleplaySession, candidate_
         stored[-1].state = state_message.get("state")
     candidate_turn.status = TurnStatus.answered
     candidate_turn.nlu = state_message.get("nlu")
+    reading = state_message.get("reading")
+    if isinstance(reading, dict):
+        # The one reading of this turn: the engine acted on it; the report and the grid reuse it.
+        candidate_turn.reading = reading
+        candidate_turn.reader_version = str(reading.get("reader_version") or "")[:20] or None
     session.state = state_message.get("state")
     db.add_all([candidate_turn, session, *stored])
     if state_message.get("ended"):

@@ -7,7 +7,10 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
-from api.models import RoleplaySession, RubricVersion, Turn
+from api.models import RoleplaySession, RubricVersion, Turn, TurnStatus
+from personas.errors import PersonaError
+from personas.loader import parse_persona
+from personas.reading_inputs import speaker_refs, topic_refs
 from scoring.errors import ScoringInputError
 from scoring.report import score_transcript
 from scoring.rubric import Rubric, parse_rubric
@@ -29,22 +32,38 @@ def thresholds_of(session: RoleplaySession) -> dict[str, Any] | None:
     }
 
 
+def _persona_refs(session: RoleplaySession) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Speakers and topics of the pinned persona, as the live reading saw them."""
+    try:
+        persona = parse_persona(session.persona_snapshot, f"session {session.id}")
+    except PersonaError:
+        return [], []
+    return speaker_refs(persona), topic_refs(persona)
+
+
 def transcript_of(session: RoleplaySession, turns: list[Turn]) -> Transcript:
-    """The documented transcript format, built from stored turns."""
+    """The documented transcript format, built from stored turns, with each candidate turn's stored
+    reading. Pending candidate turns (never answered) are left out: the persona never heard them."""
+    speakers, topics = _persona_refs(session)
     return Transcript.model_validate({
         "negotiation": thresholds_of(session),
         "bloc": session.bloc,
         "language": "fr",
         "persona_id": session.persona_id,
+        "speakers": speakers,
+        "topics": topics,
         "turns": [
             {
                 "id": f"t{turn.seq}",
                 "speaker_role": "candidate" if turn.speaker_role == "candidate" else "persona",
                 "speaker_name": turn.speaker_name,
+                "speaker_id": None if turn.speaker_role == "candidate" else turn.speaker_id,
                 "text": turn.text,
                 "timestamp": turn.created_at,
+                "reading": turn.reading if turn.speaker_role == "candidate" else None,
             }
             for turn in turns
+            if not (turn.speaker_role == "candidate" and turn.status == TurnStatus.pending)
         ],
     })
 

@@ -28,7 +28,7 @@ class ActionPersonaReply(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         for message in reply_messages(
-            tracker.latest_message or {}, roleplay_metadata(tracker), signals.compute_signals
+            tracker.latest_message or {}, roleplay_metadata(tracker), signals.read_turn
         ):
             dispatcher.utter_message(json_message=message)
         return []

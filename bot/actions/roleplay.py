@@ -13,10 +13,10 @@ from typing import Any
 from personas.engine import CandidateTurn, TurnSignals, play_turn
 from personas.errors import PersonaError
 from personas.loader import parse_persona
-from scoring.schema import GENRE_OF_BLOC  # data models only: no spaCy import
+from personas.schema import Persona
 
-# (candidate text, history, kind of conversation of the persona's bloc) -> signals, or None
-SignalsFn = Callable[[str, list[dict[str, Any]], str | None], TurnSignals | None]
+# (candidate text, history, persona) -> the turn reading as JSON (scoring.schema.TurnReading), or None
+ReadingFn = Callable[[str, list[dict[str, Any]], Persona], dict[str, Any] | None]
 
 MISSING_SESSION_FR = (
     "Les données de la session de jeu de rôle sont manquantes ou illisibles : je ne peux pas répondre. "
@@ -55,8 +55,12 @@ def _missing(nlu: dict[str, Any], state: Any, detail: str, text: str = MISSING_S
     ]
 
 
-def reply_messages(message: dict[str, Any], roleplay: Any, signals_fn: SignalsFn | None = None) -> list[dict[str, Any]]:
-    """The custom JSON messages (lines, then one state) answering the candidate message."""
+def reply_messages(message: dict[str, Any], roleplay: Any, reading_fn: ReadingFn | None = None) -> list[dict[str, Any]]:
+    """The custom JSON messages (lines, then one state) answering the candidate message.
+
+    The state message carries the turn's reading, which the API stores with the turn: the engine
+    acted on exactly that reading, and the report reuses it.
+    """
     nlu = _nlu(message)
     if not isinstance(roleplay, dict) or not isinstance(roleplay.get("persona"), dict):
         return _missing(nlu, None, "metadata.roleplay.persona absent")
@@ -73,8 +77,8 @@ def reply_messages(message: dict[str, Any], roleplay: Any, signals_fn: SignalsFn
         return _missing(nlu, state, str(exc))
     text = message.get("text") if isinstance(message.get("text"), str) else ""
     history_list = history if isinstance(history, list) else []
-    genre = GENRE_OF_BLOC.get(int(persona.bloc))
-    analysis = signals_fn(text, history_list, genre) if signals_fn is not None and text else None
+    reading = reading_fn(text, history_list, persona) if reading_fn is not None and text else None
+    analysis = TurnSignals.model_validate(reading) if reading is not None else None
     entities = [e for e in message.get("entities") or [] if isinstance(e, dict)]
     turn = CandidateTurn(
         text=text, intent=nlu["intent"], confidence=nlu["confidence"], entities=entities, analysis=analysis
@@ -88,6 +92,7 @@ def reply_messages(message: dict[str, Any], roleplay: Any, signals_fn: SignalsFn
         return _missing(nlu, state, f"erreur du moteur : {exc.__class__.__name__}", ENGINE_FAILURE_FR)
     messages: list[dict[str, Any]] = [{"kind": "line", **line.model_dump()} for line in result.lines]
     messages.append(
-        {"kind": "state", "state": result.state, "ended": result.ended, "outcome": result.outcome, "nlu": nlu}
+        {"kind": "state", "state": result.state, "ended": result.ended, "outcome": result.outcome, "nlu": nlu,
+         "reading": reading}
     )
     return messages

@@ -42,9 +42,35 @@ def _first_name(ctx: TurnContext, member: TeamMember) -> str:
 
 
 def addressed(ctx: TurnContext) -> TeamMember | None:
-    """The member named in the turn (first name), if exactly one is named."""
+    """The member the turn is said to: the reading's addressee (a name called, « tu » to whoever
+    spoke last); without a reading, the member named in the turn if exactly one is named.
+
+    « Antoine a raison… » said to Sabrina names Antoine but is not addressed to him.
+    """
+    if ctx.reading.content:
+        ids = ctx.reading.addressee
+        return next((m for m in _members(ctx) if len(ids) == 1 and m.speaker == ids[0]), None)
     named = [m for m in _members(ctx) if mentions(ctx.reading.folded, [_first_name(ctx, m)])]
     return named[0] if len(named) == 1 else None
+
+
+def taking_sides(ctx: TurnContext) -> bool:
+    """Siding with one member or blaming one (the reading's stance): the other closes up. True if it spoke.
+
+    A mediator's restatement that endorses one side is not a neutral reformulation: no trust for it.
+    """
+    r = ctx.reading
+    if r.sides_with is None and r.blames is None:
+        return False
+    hurt_id = r.blames or next((m.speaker for m in _members(ctx) if m.speaker != r.sides_with), None)
+    hurt = next((m for m in _members(ctx) if m.speaker == hurt_id), None)
+    if hurt is None:
+        return False
+    _tense(ctx, hurt, 0.15)
+    ctx.adjust(trust=-0.06)
+    ctx.event(f"taking_sides:{r.sides_with or '-'}:{r.blames or '-'}")
+    ctx.voice.say_or("side_taken", "Évidemment. Vous avez déjà choisi votre camp, alors.", hurt.speaker)
+    return True
 
 
 def target(ctx: TurnContext) -> TeamMember:
@@ -220,9 +246,16 @@ def play_mediation_turn(ctx: TurnContext) -> None:
         ctx.event("summary_ok")
         ctx.voice.say("reformulation_ok", _members(ctx)[0].speaker)
         return
+    if taking_sides(ctx):
+        return
     if not r.reformulation and _reformulation_in_disguise(ctx):
         reread(ctx, "reformulate")
         r = ctx.reading
+    if r.reformulation and r.accuracy == "inaccurate":
+        who = addressed(ctx) or target(ctx)
+        ctx.event("reformulation_inaccurate")
+        ctx.voice.say("reformulation_off", who.speaker)
+        return
     if r.reformulation:
         echoed = _reformulation_target(ctx)
         if echoed is None:

@@ -10,9 +10,10 @@ Stage = Literal["decouverte", "argumentation", "negociation", "conclusion"]
 
 
 class TurnSignals(BaseModel):
-    """Per-turn labels from ``scoring.annotate`` (how the candidate spoke), computed by the action.
+    """The engine's view of the turn reading (``scoring.schema.TurnReading``), computed by the action.
 
-    Extra fields (evidence, markers) are ignored: the engine only needs these five.
+    The engine acts on this reading as-is and keeps no word list of its own for what it covers:
+    the same stored reading feeds the report and the grid. Evidence fields are ignored here.
     """
 
     model_config = ConfigDict(extra="ignore")
@@ -22,6 +23,25 @@ class TurnSignals(BaseModel):
     is_reformulation: bool = False
     is_summary: bool = False
     assertiveness: str | float | None = None
+    question_subtype: str | None = None
+    stakeholder_question: bool = False
+    relance: bool = False
+    offer: float | None = None
+    offer_discount: float | None = None
+    offer_ambiguous: bool = False
+    amounts: list[dict[str, Any]] = Field(default_factory=list)
+    dates: list[dict[str, Any]] = Field(default_factory=list)
+    addressee: list[str] = Field(default_factory=list)
+    reformulation_accuracy: Literal["accurate", "partial", "inaccurate"] | None = None
+    reformulation_mismatches: list[str] = Field(default_factory=list)
+    stance: dict[str, Any] | None = None
+    topics: list[str] = Field(default_factory=list)
+    reader_version: str | None = None
+
+    @property
+    def has_content(self) -> bool:
+        """Made by the content reader (reader 2 or later): amounts and offer can be trusted."""
+        return self.reader_version is not None
 
 
 class CandidateTurn(BaseModel):
@@ -98,6 +118,7 @@ class EngineState(BaseModel):
     open_questions: int = 0
     closed_questions: int = 0
     reformulations: int = 0
+    reformulations_heard: list[str] = Field(default_factory=list)  # fingerprints: a repeat earns nothing
     summary_turn: int | None = None
     closing_objection_turn: int | None = None  # when a closing attempt raised the last-minute objection
     offer_presented: bool = False

@@ -86,7 +86,17 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
     if st.agreed_price is not None:
         ctx.voice.say("nothing_new")
         return
+    if r.offer_ambiguous:
+        # « 209 000 € ou 205 000 € sur trois ans »: the buyer will not pick the lower one for you.
+        ctx.event("offer_ambiguous")
+        ctx.voice.say_or("ask_exact_offer", "Vous me proposez combien, exactement ? Un seul prix, s'il vous plaît.")
+        return
     price = r.price if r.price is not None and plausible_price(n, r.price) else None
+    if price is None and r.discount is not None:
+        # « je vous fais 5 % »: off the candidate's last price, else off the list price.
+        base = st.candidate_offers[-1] if st.candidate_offers else n.candidate_list_price
+        price = round(base * (1 - r.discount / 100), 2)
+        ctx.event(f"discount_applied:{r.discount:g}")
     early = ctx.essential_revealed() < n.needs_before_price and not st.candidate_offers
     if early and price is not None and raise_objection(ctx, "price_before_discovery") is not None:
         st.candidate_offers.append(price)

@@ -109,6 +109,17 @@ class Reading:
     has_date: bool
     amount: float | None  # an explicit amount (« 12 000 € », « 12k€ »)
     price: float | None  # the price proposed in a price turn, currency optional
+    # From the turn reading (scoring, reader 2+): None/empty when the engine runs on the intent alone.
+    content: bool = False  # the reading knows whose figure each amount is
+    offer_ambiguous: bool = False  # several different own prices: ask which one
+    discount: float | None = None  # a discount in percent granted now, with no price
+    partner_figures: tuple[float, ...] = ()  # the persona's own figures quoted back
+    addressee: tuple[str, ...] = ()
+    accuracy: str | None = None  # accurate | partial | inaccurate (reformulations)
+    mismatches: tuple[str, ...] = ()
+    sides_with: str | None = None
+    blames: str | None = None
+    topics: tuple[str, ...] = ()
 
     @property
     def is_question(self) -> bool:
@@ -166,6 +177,14 @@ def read_turn(turn: CandidateTurn) -> Reading:
         assertive = intent == "assertive_statement"
     quantities = extract_quantities(turn.text)
     explicit = next((q.value for q in quantities if q.kind == "amount"), None)
+    price = first_amount(turn.text) if intent in PRICE_INTENTS else explicit
+    content = signals is not None and signals.has_content
+    if signals is not None and content:
+        # Whose figure is whose comes from the reading: never the first number of the turn.
+        price = signals.offer
+        own = [a.get("value") for a in signals.amounts if a.get("role") == "own_offer" and a.get("unit") != "%"]
+        explicit = signals.offer if signals.offer is not None else (own[-1] if own else None)
+    stance = (signals.stance or {}) if signals is not None else {}
     return Reading(
         intent=intent,
         text=turn.text,
@@ -191,5 +210,16 @@ def read_turn(turn: CandidateTurn) -> Reading:
         words=len(turn.text.split()),
         has_date=any(q.kind == "date" for q in quantities),
         amount=explicit,
-        price=first_amount(turn.text) if intent in PRICE_INTENTS else explicit,
+        price=price,
+        content=content,
+        offer_ambiguous=bool(signals and content and signals.offer_ambiguous),
+        discount=signals.offer_discount if signals is not None and content else None,
+        partner_figures=tuple(float(a["value"]) for a in (signals.amounts if signals else [])
+                              if a.get("role") == "partner_figure" and isinstance(a.get("value"), int | float)),
+        addressee=tuple(signals.addressee) if signals is not None else (),
+        accuracy=signals.reformulation_accuracy if signals is not None else None,
+        mismatches=tuple(signals.reformulation_mismatches) if signals is not None else (),
+        sides_with=stance.get("sides_with") if isinstance(stance.get("sides_with"), str) else None,
+        blames=stance.get("blames") if isinstance(stance.get("blames"), str) else None,
+        topics=tuple(signals.topics) if signals is not None else (),
     )

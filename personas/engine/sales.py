@@ -115,6 +115,8 @@ def _agreed_price_restated(ctx: TurnContext) -> bool:
 
 def reformulate(ctx: TurnContext) -> None:
     ctx.state.closed_streak = 0
+    if checked_reformulation(ctx):
+        return
     if accurate_reformulation(ctx) or _agreed_price_restated(ctx):
         if needs_echoed(ctx) >= SUMMARY_NEEDS or _agreed_price_restated(ctx):
             ctx.state.summary_turn = ctx.state.turn  # a reformulation covering several needs is a summary
@@ -126,6 +128,62 @@ def reformulate(ctx: TurnContext) -> None:
     else:
         ctx.event("reformulation_off")
         ctx.voice.say("reformulation_off")
+
+
+def checked_reformulation(ctx: TurnContext, speaker: str | None = None) -> bool:
+    """React to a restatement the reading checked against the persona's words. True if it spoke.
+
+    Wrong: corrected with the right fact, no trust. Repeated: noted, no trust (a candidate must not
+    farm trust by restating the same thing). Partly right: confirmed with the correction, a little trust.
+    """
+    r = ctx.reading
+    if r.accuracy is None:
+        return False
+    fingerprint = " ".join(sorted(set(re.findall(r"\w{4,}", r.folded))))[:300]
+    if fingerprint in ctx.state.reformulations_heard:
+        ctx.event("reformulation_repeated")
+        ctx.voice.say_or("reformulation_repeated", "Oui, vous me l'avez déjà dit. Et donc ?", speaker)
+        return True
+    ctx.state.reformulations_heard.append(fingerprint)
+    correction = spoken_correction(r.mismatches[0]) if r.mismatches else ""
+    if r.accuracy == "inaccurate":
+        ctx.adjust(trust=-0.02)
+        ctx.event("reformulation_inaccurate")
+        if correction:
+            ctx.voice.say_or("reformulation_correct", "Non, ce n'est pas ce que j'ai dit : {correction}.", speaker,
+                             correction=correction)
+        else:
+            ctx.voice.say("reformulation_off", speaker)
+        return True
+    if r.accuracy == "partial" and correction:
+        ctx.adjust(trust=0.03)
+        ctx.event("reformulation_partial")
+        ctx.voice.say_or("reformulation_correct", "En partie. Je précise : {correction}.", speaker,
+                         correction=correction)
+        return True
+    if r.accuracy == "accurate" and not accurate_reformulation(ctx):
+        # True to what the persona said, even if it is no need yet: being heard builds trust.
+        ctx.state.reformulations += 1
+        ctx.adjust(trust=0.06, tension=-0.03)
+        ctx.event("reformulation_ok")
+        ctx.voice.say("reformulation_ok", speaker)
+        return True
+    return False
+
+
+_FIGURE_MISMATCH = re.compile(r"« (?P<said>.+?) » au lieu de « (?P<right>.+?) »")
+_CLAUSE_MISMATCH = re.compile(r"« (?P<said>.+?) » contredit « (?P<right>.+?) »")
+
+
+def spoken_correction(mismatch: str) -> str:
+    """The reading's evidence (« 300 km » au lieu de « 120 km ») as the persona says it."""
+    m = _FIGURE_MISMATCH.search(mismatch)
+    if m:
+        return f"c'est {m.group('right')}, pas {m.group('said')}"
+    m = _CLAUSE_MISMATCH.search(mismatch)
+    if m:
+        return f"j'ai dit « {m.group('right')} »"
+    return mismatch
 
 
 def summarize(ctx: TurnContext) -> None:

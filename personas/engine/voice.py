@@ -72,6 +72,15 @@ class Voice:
         text = self._pick(f"{situation}/{who}", by_speaker[who])
         self.say_text(render(text, fields), who)
 
+    def say_or(self, situation: str, default: str, speaker_id: str | None = None, **fields: str) -> None:
+        """Say the persona's variant of ``situation``, or the engine's plain French default when the
+        trainer wrote none (the default is neutral enough for any persona; lint lists the gap)."""
+        if self.has(situation, speaker_id) or self.has(situation):
+            self.say(situation, speaker_id, **fields)
+            return
+        self.state.events.append(f"{self.state.turn}:default_line:{situation}")
+        self.say_text(render(default, fields), speaker_id or self.persona.main_speaker.id)
+
     def say_from(self, key: str, variants: list[str], speaker_id: str | None, **fields: str) -> None:
         """Say one of the persona's own variants (a need, an objection, a grievance)."""
         who = speaker_id or self.persona.main_speaker.id

@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import bot.actions.signals as signals_module
 from bot.actions import ActionPersonaReply
 from bot.actions.roleplay import MISSING_SESSION_FR
+from bot.actions.signals import read_turn as real_read_turn
 from personas.engine import TurnSignals
 from personas.loader import load_library
 
@@ -21,7 +22,7 @@ def persona_json():
 @pytest.fixture(autouse=True)
 def no_spacy(monkeypatch):
     """Keep the action tests fast: the scoring call is replaced unless a test says otherwise."""
-    monkeypatch.setattr(signals_module, "compute_signals", lambda text, history, genre=None: None)
+    monkeypatch.setattr(signals_module, "read_turn", lambda text, history, persona, when=None: None)
 
 
 def tracker(text, intent, confidence=0.93, roleplay=None, metadata=True, entities=None):
@@ -132,14 +133,15 @@ def test_invalid_persona_is_reported_not_raised(persona_json):
     assert "bloc" in msgs[1]["error"]
 
 
-def test_signals_are_passed_to_the_engine(persona_json, monkeypatch):
+def test_the_reading_is_passed_to_the_engine_and_sent_back(persona_json, monkeypatch):
     seen = {}
+    reading = TurnSignals(is_question=True, question_type="closed", reader_version="2.0").model_dump()
 
-    def fake(text, history, genre=None):
-        seen["args"] = (text, history, genre)
-        return TurnSignals(is_question=True, question_type="closed")
+    def fake(text, history, persona, when=None):
+        seen["args"] = (text, history, persona)
+        return reading
 
-    monkeypatch.setattr(signals_module, "compute_signals", fake)
+    monkeypatch.setattr(signals_module, "read_turn", fake)
     history = [{"speaker_role": "persona", "speaker_id": "claire", "text": "Bonjour."}]
     msgs = run(
         tracker(
@@ -149,24 +151,29 @@ def test_signals_are_passed_to_the_engine(persona_json, monkeypatch):
         )
     )
     assert seen["args"][1] == history
-    assert seen["args"][2] == "sales"  # a Bloc 2 persona: the sales calibration
-    # the analysis says « closed »: no hidden need is revealed despite the ask_situation intent
+    assert seen["args"][2].id == PERSONA_ID
+    # the reading says « closed »: no hidden need is revealed despite the ask_situation intent
     assert msgs[-1]["state"]["revealed_needs"] == []
+    # the reading the engine acted on goes back to the API, to be stored with the turn
+    assert msgs[-1]["reading"] == reading
 
 
 @pytest.mark.parametrize(("persona_id", "genre"), [("b4-acheteur-aeronautique", "negotiation"),
                                                     ("b5-conflit-portefeuille", "mediation")])
 def test_the_personas_bloc_sets_the_kind_of_conversation(monkeypatch, persona_id, genre):
+    import scoring.annotate
+
     seen = {}
 
-    def fake(text, history, genre=None):
-        seen["genre"] = genre
-        return None
+    def fake(items):
+        seen["item"] = items[0]
+        raise RuntimeError("stop here")
 
-    monkeypatch.setattr(signals_module, "compute_signals", fake)
-    persona = load_library()[persona_id].model_dump(mode="json")
-    run(tracker("Bonjour à tous les deux.", "greet", roleplay=roleplay(persona)))
-    assert seen["genre"] == genre
+    monkeypatch.setattr(scoring.annotate, "annotate_turns", fake)
+    persona = load_library()[persona_id]
+    assert real_read_turn("Bonjour à tous les deux.", [], persona) is None
+    assert seen["item"]["genre"] == genre
+    assert [s["id"] for s in seen["item"]["speakers"]] == [s.id for s in persona.speakers]
 
 
 def test_scoring_failure_falls_back_to_intent(monkeypatch):
@@ -176,7 +183,7 @@ def test_scoring_failure_falls_back_to_intent(monkeypatch):
         raise RuntimeError("modèle absent")
 
     monkeypatch.setattr(scoring.annotate, "annotate_turns", boom)
-    assert signals_module.compute_signals("Bonjour", []) is None
+    assert real_read_turn("Bonjour", [], load_library()[PERSONA_ID]) is None
 
 
 def test_context_from_history_maps_speakers():
@@ -187,7 +194,8 @@ def test_context_from_history_maps_speakers():
             {"bad": 1},
         ]
     )
-    assert ctx == [{"speaker": "self", "text": "Bonjour"}, {"speaker": "other", "text": "Bonjour."}]
+    assert ctx == [{"speaker": "self", "text": "Bonjour"},
+                   {"speaker": "other", "text": "Bonjour.", "speaker_id": "claire"}]
 
 
 def test_ended_session_sends_no_line(persona_json):

@@ -6,8 +6,8 @@ strong candidates must still succeed and the weak ones still fail.
 
 import pytest
 
-from bot.actions.signals import compute_signals
-from personas.engine import CandidateTurn, play_turn
+from bot.actions.signals import read_turn
+from personas.engine import CandidateTurn, TurnSignals, play_turn
 from personas.loader import load_library
 from personas.schema import SUCCESS_OUTCOMES
 from personas.scripts import load_scripts
@@ -19,8 +19,9 @@ LIB = load_library()
 def _play(persona, steps):
     state, history, result = None, [], None
     for step in steps:
-        signals = compute_signals(step.text, history)
-        assert signals is not None, "scoring.annotate must be usable in the app environment"
+        reading = read_turn(step.text, history, persona)
+        assert reading is not None, "scoring.annotate must be usable in the app environment"
+        signals = TurnSignals.model_validate(reading)
         result = play_turn(persona, state, CandidateTurn(text=step.text, intent=step.intent, analysis=signals), 7)
         state = result.state
         history.append({"speaker_role": "candidate", "speaker_id": "candidat", "text": step.text})
@@ -33,7 +34,7 @@ def _play(persona, steps):
 @pytest.fixture(scope="module", autouse=True)
 def _scoring_available():
     pytest.importorskip("scoring.annotate")
-    if compute_signals("Comment travaillez-vous ?", []) is None:
+    if read_turn("Comment travaillez-vous ?", [], next(iter(LIB.values()))) is None:
         pytest.skip("scoring.annotate indisponible (modèle spaCy ?)")
 
 

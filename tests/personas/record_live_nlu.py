@@ -2,7 +2,7 @@
 
 Run after retraining the NLU: ``.venv/bin/python -m tests.personas.record_live_nlu`` (starts Rasa and the
 action server on free ports, about 20 s). The intents come from Rasa's ``/model/parse``; the signals from
-``bot.actions.signals.compute_signals`` with the conversation so far, as the action computes them. The
+``bot.actions.signals.read_turn`` with the conversation so far, as the action computes them. The
 ``earlier_model`` section (the previous model's misreadings) is kept.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from bot.actions.signals import compute_signals
-from personas.engine import CandidateTurn, play_turn
+from bot.actions.signals import read_turn
+from personas.engine import CandidateTurn, TurnSignals, play_turn
 from personas.loader import load_library
 from personas.scripts import load_scripts
 from scripts.paths import ROOT
@@ -48,7 +48,8 @@ def record() -> dict[str, Any]:
                 for step in getattr(scripts, kind):
                     parsed = client.post(f"/model/parse?token={stack.rasa_token}", json={"text": step.text}).json()
                     intent, confidence = parsed["intent"]["name"], parsed["intent"]["confidence"]
-                    signals = compute_signals(step.text, history)
+                    reading = read_turn(step.text, history, persona)
+                    signals = TurnSignals.model_validate(reading) if reading else None
                     rows.append(
                         {
                             "text": step.text,
