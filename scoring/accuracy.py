@@ -20,8 +20,8 @@ _NEGATORS = {"pas", "jamais", "aucun", "aucune", "rien", "sans", "ni", "nullemen
 _CLAUSE = re.compile(r"[^,;:.!?…\n]+")
 # Thresholds calibrated on the development conversations (docs/scoring.md, « Lecture du tour »).
 SUPPORTED_SHARE = 0.34  # below this share of key terms found in the partner's words: partly invented
-NEGATION_OVERLAP = 2
-NEAR_SYNONYM = 0.62  # cosine of static vectors above which two words count as the same term  # content words a clause must share with a partner clause to compare polarity
+NEGATION_OVERLAP = 2  # content words a clause must share with a partner clause to compare polarity
+NEAR_SYNONYM = 0.62  # cosine of static vectors above which two words count as the same term
 
 
 @dataclass
