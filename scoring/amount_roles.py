@@ -31,6 +31,8 @@ PARTNER_TOLERANCE = 0.005
 BARE_OFFER_MAX_WORDS = 9
 _CAPITALISED_SUBJECT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?\s+(?:vous\s+|nous\s+)?\w+")
 BARE_MONEY_MIN = 1000
+# Above this no figure is a price for a deal in this trainer: a typo or a joke, not an offer.
+MAX_OFFER = 1e10
 _YOU_SUBJECT = re.compile(r"(?<!\bje )(?<!\bj')(?<!\bnous )(?<!\bon )(?<!\bil )(?<!\belle )\b(?:vous|tu|t')\s*"
                           r"(?:\w+\s+){0,2}?\w+(?:\s+(?:de|à|d'|environ|presque|genre|déjà))?\s*$", re.I)
 _YOUR_BEFORE = re.compile(r"\b(?:vos|votre|tes|ton|ta|leurs?)\s*(?:\w+\s+)?$", re.I)
@@ -207,12 +209,12 @@ def offer_of(amounts: list[AmountReading]) -> OfferReading:
     turn (« 209 000 € ou 212 000 € selon la durée ») are ambiguous: the persona should ask.
     """
     own = [a for a in amounts if a.role == "own_offer"]
-    prices = [a for a in own if a.unit != "%"]
+    prices = [a for a in own if a.unit != "%" and 0 < a.value <= MAX_OFFER]
     computed = [a for a in prices if a.computed]
     if computed:
         prices = computed
     values = sorted({round(a.value, 2) for a in prices})
-    discounts = [a.value for a in own if a.unit == "%"]
+    discounts = [a.value for a in own if a.unit == "%" and 0 < a.value < 100]
     if len(values) > 1:
         return OfferReading(price=None, discount_percent=None, ambiguous=True)
     discount = discounts[-1] if discounts and not values else None

@@ -78,7 +78,9 @@ class Lexicon:
 
 def _compile(entries: list[str]) -> re.Pattern[str]:
     body = "|".join(f"(?:{e})" for e in entries)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    # The word boundary after a marker applies only when it ends on a letter: « qu' » or « ? »
+    # ending an entry must still match before the next word (« vous ne pensez pas qu'il… »).
+    return re.compile(rf"(?<!\w)(?:{body})(?!(?<=\w)\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
