@@ -26,7 +26,7 @@ from api.models.studio import (
     YamlCheck,
     YamlSave,
 )
-from api.services import studio, studio_rubrics
+from api.services import dialogue, studio, studio_rubrics
 from api.services.personas import PersonaLibrary
 from api.services.yaml_diff import diff_text, unified_diff
 
@@ -209,7 +209,8 @@ def start_trial(
 
 @router.get("/trials/{trial_id}/state", summary="État caché du persona pendant un essai")
 def trial_state(trial_id: str, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
-    return studio.state_panel(studio.trial_session(db, trial_id, user))
+    session = studio.trial_session(db, trial_id, user)
+    return studio.state_panel(session, dialogue.turns_of(db, session.id))
 
 
 # --- rubrics -------------------------------------------------------------------------------------

@@ -332,7 +332,7 @@ def studio_try(session_id: str, request: Request, db: SessionDep, user: TrainerP
         "studio_try.html",
         session=session,
         turns=dialogue.turns_of(db, session.id),
-        panel=studio.state_panel(session),
+        panel=studio.state_panel(session, dialogue.turns_of(db, session.id)),
     )
 
 

@@ -467,8 +467,43 @@ def trial_session(db: Session, session_id: str, user: User) -> RoleplaySession:
     return session
 
 
-def state_panel(session: RoleplaySession) -> dict[str, Any]:
-    """The persona's hidden state after the last turn, with the thresholds it is measured against."""
+_ROLE_FR = {"own_offer": "offre du candidat", "partner_figure": "chiffre de l'interlocuteur", "other": "autre"}
+_SUBTYPE_FR = {"ouverte": "ouverte", "precise": "précise", "fermee": "fermée", "alternative": "alternative",
+               "suggestive": "suggestive", "rhetorique": "rhétorique"}
+_ACCURACY_FR = {"accurate": "exacte", "partial": "en partie exacte", "inaccurate": "inexacte"}
+_STYLE_FR = {"assertive": "assertif", "aggressive": "agressif", "passive": "passif", "neutral": "neutre"}
+
+
+def reading_panel(turns: list[Any]) -> dict[str, Any] | None:
+    """How the last answered candidate turn was read (the reading the engine acted on), in French."""
+    last = next((t for t in reversed(turns) if t.speaker_role == "candidate" and t.reading), None)
+    if last is None:
+        return None
+    r: dict[str, Any] = last.reading
+    amounts = [f"{a.get('text')} → {_ROLE_FR.get(str(a.get('role')), a.get('role'))}"
+               for a in r.get("amounts") or [] if isinstance(a, dict)]
+    stance = r.get("stance") or {}
+    return {
+        "text": last.text,
+        "question": _SUBTYPE_FR.get(str(r.get("question_subtype")), "—") if r.get("question_subtype") else "—",
+        "amounts": amounts,
+        "offer": r.get("offer"),
+        "offer_ambiguous": bool(r.get("offer_ambiguous")),
+        "addressee": r.get("addressee") or [],
+        "reformulation": _ACCURACY_FR.get(str(r.get("reformulation_accuracy")), "—")
+        if r.get("is_reformulation") else "—",
+        "mismatches": r.get("reformulation_mismatches") or [],
+        "stance": ", ".join(x for x in (f"donne raison à {stance['sides_with']}" if stance.get("sides_with") else "",
+                                        f"met en cause {stance['blames']}" if stance.get("blames") else "") if x),
+        "tone": _STYLE_FR.get(str(r.get("assertiveness")), "—"),
+        "topics": r.get("topics") or [],
+        "reader_version": r.get("reader_version"),
+    }
+
+
+def state_panel(session: RoleplaySession, turns: list[Any] | None = None) -> dict[str, Any]:
+    """The persona's hidden state after the last turn, with the thresholds it is measured against,
+    and the reading of the last candidate turn (what the engine acted on)."""
     state: dict[str, Any] = dict(session.state or {})
     persona = session.persona_snapshot or {}
     personality = persona.get("personality") or {}
@@ -497,4 +532,5 @@ def state_panel(session: RoleplaySession) -> dict[str, Any]:
         },
         "members": state.get("members", {}),
         "state": state,
+        "reading": reading_panel(turns or []),
     }

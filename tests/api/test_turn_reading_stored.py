@@ -98,3 +98,17 @@ def test_a_turn_with_an_older_reading_is_read_again_and_the_report_says_so(clien
     report = client.post(f"{url}/end", headers=candidate_headers).json()
     assert report["reused_readings"] == 0 and len(report["reread_turns"]) == 1
     assert "relus" in report["reading_note_fr"] or "notation" in report["reading_note_fr"]
+
+
+def test_the_studio_panel_shows_the_reading_the_engine_acted_on(client, candidate_headers, action_rasa) -> None:
+    from api.services.studio import reading_panel
+
+    session = client.post("/api/sessions", json={"persona_id": PERSONA}, headers=candidate_headers).json()
+    action_rasa.intents = ["propose_price"]
+    text = "Je peux faire 209 000 € sur un an ou 205 000 € sur trois ans."
+    assert client.post(f"/api/sessions/{session['id']}/messages", json={"text": text},
+                       headers=candidate_headers).status_code == 200
+    panel = reading_panel(_turns(client, session["id"]))
+    assert panel is not None and panel["text"] == text
+    assert panel["offer_ambiguous"] is True
+    assert panel["amounts"] == ["209 000 € → offre du candidat", "205 000 € → offre du candidat"]

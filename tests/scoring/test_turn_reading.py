@@ -81,8 +81,13 @@ def test_a_figure_the_partner_said_is_theirs():
     assert roles(r) == [(38000, "partner_figure")]
 
 
-@pytest.mark.parametrize("text", ["Bonjour, comment allez-vous ?", " ".join(f"{i} 000 €" for i in range(10, 20)),
-                                  "Je vous propose 999999999999999999999 €.", "Je vous propose 0 €.", "Je vous fais 250 % de remise."])
+@pytest.mark.parametrize("text", [
+    "Bonjour, comment allez-vous ?",
+    " ".join(f"{i} 000 €" for i in range(10, 20)),
+    "Je vous propose 999999999999999999999 €.",
+    "Je vous propose 0 €.",
+    "Je vous fais 250 % de remise.",
+])
 def test_bad_input_gives_a_reading_never_an_exception(text):
     r = read(text)
     assert r.reader_version == READER_VERSION

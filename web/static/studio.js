@@ -79,6 +79,18 @@
     set("st-objections", list(s.open_objections));
     set("st-offers", list(s.persona_offers) + " / " + list(s.candidate_offers));
     set("st-raw", JSON.stringify(s.state, null, 2));
+    const r = s.reading;
+    if (r) {
+      set("rd-text", r.text);
+      set("rd-question", r.question);
+      set("rd-amounts", r.amounts.length ? r.amounts.join(" ; ") : "—");
+      set("rd-offer", r.offer_ambiguous ? "ambiguë : le persona demande un seul prix" : (r.offer === null ? "—" : r.offer));
+      set("rd-addressee", list(r.addressee));
+      set("rd-reformulation", r.reformulation + (r.mismatches.length ? " (" + r.mismatches.join(" ; ") + ")" : ""));
+      set("rd-stance", r.stance || "—");
+      set("rd-tone", r.tone);
+      set("rd-topics", list(r.topics));
+    }
   }
   new MutationObserver(function (mutations) {
     const reply = mutations.some(function (m) {
