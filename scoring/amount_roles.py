@@ -31,6 +31,7 @@ PARTNER_TOLERANCE = 0.005
 BARE_OFFER_MAX_WORDS = 9
 _CAPITALISED_SUBJECT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?\s+(?:vous\s+|nous\s+)?\w+")
 BARE_MONEY_MIN = 1000
+USE_PARTNER_FIGURES = True
 # Above this no figure is a price for a deal in this trainer: a typo or a joke, not an offer.
 MAX_OFFER = 1e10
 _YOU_SUBJECT = re.compile(r"(?<!\bje )(?<!\bj')(?<!\bnous )(?<!\bon )(?<!\bil )(?<!\belle )\b(?:vous|tu|t')\s*"
@@ -102,6 +103,9 @@ def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previou
     right = text[q.end : _clause_end(text, q.end)]
     if lex.find_cues(right[:30], ("amount_refused_after",)):
         return "other", "refus ou limite après le montant"
+    accepted = lex.find_cues(right[:25], ("amount_accept",))
+    if accepted:
+        return "own_offer", accepted[0].text
     if previous is not None and previous.end >= start and _LINKED.match(text[previous.end : q.start]):
         return previous.role, previous.cue  # « 209 000 € ou 205 000 € sur trois ans »
     cue = _nearest_cue(lex, left)
@@ -115,7 +119,7 @@ def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previou
         return "other", computed[-1].text
     if family is None and _CAPITALISED_SUBJECT.search(left[-30:]):
         return "other", "montant d'un tiers"
-    theirs = q.kind in _MONEY_KINDS and _close_to(q.value, partner)
+    theirs = USE_PARTNER_FIGURES and q.kind in _MONEY_KINDS and _close_to(q.value, partner)
     if family == "amount_own":
         return "own_offer", cue[1] if cue else None
     if family == "amount_partner" or (theirs and family is None):

@@ -17,6 +17,7 @@ from scoring.amount_roles import offer_of, read_amounts
 from scoring.dates import find_dates
 from scoring.errors import ScoringInputError, check_language, check_text_size
 from scoring.extensions import markers_of
+from scoring.lexicon import load_lexicon
 from scoring.pipeline import get_nlp, light_docs, token_docs
 from scoring.question_subtype import is_relance, is_stakeholder_question, question_subtype
 from scoring.reformulation import config_for, detect_reformulation
@@ -81,6 +82,8 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
         "offer": offer.price,
         "offer_discount": offer.discount_percent,
         "offer_ambiguous": offer.ambiguous,
+        "asks_counterpart": bool(load_lexicon(lang).find_cues(item.text, ("counterpart_condition",)))
+        or any(m.label_ == "counterpart" for m in doc._.markers or []),
         "dates": find_dates(item.text, item.when, lang),
         "addressee": addressed,
         "stance": stance(item.text, item.speakers, addressed, lang),

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from scoring.amounts import find_amounts
 from scoring.annotate import AnnotateInput, ContextTurn, TurnAnnotation, annotate_turns
 from scoring.errors import ScoringInputError
+from scoring.numbers import extract_quantities
 from scoring.pipeline import get_nlp, light_docs
 from scoring.schema import GENRE_OF_BLOC, READER_VERSION, READING_CONTEXT_TURNS
 from scoring.similarity import content_bag
@@ -65,6 +65,8 @@ class NegotiationFigures(BaseModel):
     other_prices: list[float] = Field(default_factory=list)
     final_price: float | None = None
     concessions_candidate: int = 0
+    concessions_traded: int = 0  # lowered prices that came with a counterpart asked in the same turn
+    concessions_free: int = 0  # lowered prices given for nothing
     concessions_other: int = 0
     counterparts_asked: int = 0
     firm_statements: int = 0
@@ -106,6 +108,11 @@ class ConversationFigures(BaseModel):
     politeness_markers: int = 0
     hesitations: int = 0
     negotiation: NegotiationFigures = Field(default_factory=NegotiationFigures)
+
+
+def _asks_counterpart(ann: TurnAnnotation) -> bool:
+    """The turn asks something in exchange: a counterpart marker or a conditional offer (« si vous… »)."""
+    return ann.asks_counterpart or any(m.move == "counterpart" for m in ann.negotiation)
 
 
 class ConversationAnalysis(BaseModel):
@@ -281,25 +288,32 @@ class ConversationAnalyzer:
 
     @staticmethod
     def _negotiation(tr: Transcript, cand_pos: list[int], anns: list[TurnAnnotation]) -> NegotiationFigures:
+        """Price path from the turn readings: the candidate's own offers only (never a figure they
+        quote, recall or refuse), the interlocutor's prices in the same range, and each candidate
+        concession with or without a counterpart asked in the same turn."""
         n = NegotiationFigures()
         if tr.negotiation is not None:
             n.unit_label = tr.negotiation.unit_label
         by_pos = dict(zip(cand_pos, anns, strict=True))
         price_path: list[tuple[str, float]] = []
+        traded: list[bool] = []
         for i, t in enumerate(tr.turns):
-            money = [a.value for a in find_amounts(t.text, tr.language) if a.kind == "money"]
-            if not money:
-                continue
             ann = by_pos.get(i)
-            if ann is None and not _PRICE_TALK.search(t.text):
-                continue
             if ann is not None:
-                moves = {m.move for m in ann.negotiation}
-                # An amount the candidate only repeats or asks about is not a price they state.
-                if not moves & {"offer", "concession", "firm", "counterpart"} and (
-                        ann.is_reformulation or ann.is_question):
+                own = ann.offer
+                if own is None and not ann.offer_ambiguous:
+                    prices = [a.value for a in ann.amounts if a.role == "own_offer" and a.unit != "%"]
+                    own = prices[-1] if prices else None
+                if own is None:
                     continue
-            price_path.append(("candidate" if ann is not None else "other", money[-1]))
+                price_path.append(("candidate", own))
+                traded.append(_asks_counterpart(ann))
+                continue
+            if not _PRICE_TALK.search(t.text):
+                continue
+            money = [q.value for q in extract_quantities(t.text, tr.language) if q.kind == "amount"]
+            if money:
+                price_path.append(("other", money[-1]))
         n.candidate_prices = [v for s, v in price_path if s == "candidate"]
         if n.candidate_prices:
             # Other amounts the interlocutor quotes (a budget line, the cost of a failure) are not
@@ -308,13 +322,15 @@ class ConversationAnalyzer:
             price_path = [(s, v) for s, v in price_path if s == "candidate" or 0.5 * ref <= v <= 1.5 * ref]
         n.other_prices = [v for s, v in price_path if s == "other"]
         n.candidate_opening = n.candidate_prices[0] if n.candidate_prices else None
-        for seq, attr in ((n.candidate_prices, "concessions_candidate"), (n.other_prices, "concessions_other")):
-            changes = sum(1 for a, b in itertools.pairwise(seq) if b != a)
-            setattr(n, attr, changes)
-        n.concessions_candidate = max(n.concessions_candidate,
-                                      sum(1 for a in anns for m in a.negotiation if m.move == "concession"))
-        n.counterparts_asked = sum(1 for a in anns for m in a.negotiation if m.move == "counterpart")
+        lowered = [k for k, (a, b) in enumerate(itertools.pairwise(n.candidate_prices), start=1) if b < a]
+        n.concessions_candidate = len(lowered)
+        n.concessions_traded = sum(1 for k in lowered if traded[k])
+        n.concessions_free = n.concessions_candidate - n.concessions_traded
+        n.concessions_other = sum(1 for a, b in itertools.pairwise(n.other_prices) if b != a)
+        n.counterparts_asked = sum(1 for a in anns if _asks_counterpart(a))
         n.firm_statements = sum(1 for a in anns for m in a.negotiation if m.move == "firm")
+        candidate_path = [(s, v) for s, v in price_path if s == "candidate"]
+        price_path = candidate_path or price_path
         n.final_price = price_path[-1][1] if price_path else None
         if n.candidate_opening and n.final_price is not None:
             n.discount_from_opening = round(1 - n.final_price / n.candidate_opening, 3)

@@ -105,7 +105,9 @@ def eval_listening(inp: Inputs, p: Settings) -> Measure:
     over = f.talk_share_words - p["max_talk_share"]
     balance = 1.0 if over <= 0 else max(0.0, 1 - over / 0.25)
     value = p["w_questions"] * q + p["w_open"] * open_s + p["w_reformulations"] * ref + p["w_balance"] * balance
-    reasons = [f"{f.questions} question(s) dont {f.open_questions} ouverte(s)",
+    precise = sum(1 for a in inp.annotations if a.question_subtype == "precise")
+    reasons = [f"{f.questions} question(s) dont {f.open_questions} ouverte(s)"
+               + (f" et {precise} précise(s) (factuelles, pas un défaut)" if precise else ""),
                f"{f.reformulations} reformulation(s)",
                f"part de parole du candidat {_pct(f.talk_share_words)}"]
     ev = [_ev(inp, a.id, "question ouverte") for a in inp.annotations if a.question_type == "open"][:2]
@@ -240,7 +242,8 @@ _MOVE_NOTE = {"offer": "offre", "concession": "concession", "counterpart": "cont
 
 def eval_stakeholders(inp: Inputs, p: Settings) -> Measure:
     """Questions or statements about decision makers and the decision process."""
-    hits = [a for a in inp.annotations if any(m.family == "stakeholder" for m in a.markers)]
+    hits = [a for a in inp.annotations
+            if a.stakeholder_question or any(m.family == "stakeholder" for m in a.markers)]
     asked = [a for a in hits if a.is_question]
     value = min(1.0, (len(hits) + len(asked)) / p["mentions_target"])
     reasons = [f"{len(hits)} intervention(s) sur les décideurs / le processus de décision, "

@@ -173,6 +173,7 @@ class TurnAnnotation(BaseModel):
     offer: float | None = None  # the candidate's own price now (conditional offers included)
     offer_discount: float | None = None  # a discount in percent granted now, with no price
     offer_ambiguous: bool = False  # several different own prices: the persona should ask
+    asks_counterpart: bool = False  # something asked in exchange (« si vous signez trois ans… »)
     dates: list[DateOut] = Field(default_factory=list)
     addressee: list[str] = Field(default_factory=list)  # speaker ids; [] = everyone / nobody in particular
     reformulation_accuracy: ReformulationAccuracy | None = None

@@ -9,30 +9,43 @@ from __future__ import annotations
 from typing import Any
 
 
+def _own_questions(report: dict[str, Any], subtype: str, limit: int = 120) -> list[str]:
+    """The candidate's own questions of one subtype (from the turn readings), to quote in a tip."""
+    out: list[str] = []
+    for turn in report.get("turns") or []:
+        if isinstance(turn, dict) and turn.get("question_subtype") == subtype:
+            evidence = [q for q in turn.get("question_evidence") or [] if isinstance(q, str)]
+            if evidence:
+                text = evidence[-1]
+                out.append(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
+    return out
+
+
 def tips_for(report: dict[str, Any]) -> list[str]:
     """Up to three tips, ordered by importance."""
     conversation = report.get("conversation") or {}
     questions = int(conversation.get("questions") or 0)
-    open_questions = int(conversation.get("open_questions") or 0)
     reformulations = int(conversation.get("reformulations") or 0)
     summary = conversation.get("closing_summary") or {}
     assertiveness = conversation.get("assertiveness") or {}
     talk_share = float(conversation.get("talk_share_words") or 0.0)
     negotiation = conversation.get("negotiation") or {}
+    yes_no = _own_questions(report, "fermee")
     tips: list[str] = []
     if questions == 0:
         tips.append("Posez des questions : commencez la découverte par « Parlez-moi de… » ou « Comment… ? » "
                     "avant de présenter votre offre.")
-    elif open_questions / questions < 0.5:
-        tips.append(f"Ouvrez vos questions : {open_questions} sur {questions} étaient ouvertes. Remplacez "
-                    "« Est-ce que… ? » par « Comment… ? », « Qu'est-ce qui… ? », « Décrivez-moi… ».")
+    elif yes_no and len(yes_no) / questions >= 0.5:
+        # Précise questions (qui, quand, combien…) ask for facts and are no flaw: only yes/no ones count.
+        tips.append(f"Ouvrez vos questions : {len(yes_no)} sur {questions} appelaient un oui ou un non, par exemple "
+                    f"« {yes_no[0]} ». Reformulez-la en « Comment… ? », « Qu'est-ce qui… ? » ou « Décrivez-moi… ».")
     if questions and reformulations < max(1, questions // 2):
         tips.append("Reformulez ce que dit votre interlocuteur (« Si je comprends bien, … ») après ses réponses "
                     "importantes : visez au moins une reformulation pour deux questions.")
     if int(assertiveness.get("aggressive") or 0):
         tips.append("Évitez les formulations agressives (reproches, impératifs secs, « toujours/jamais ») : "
                     "décrivez les faits, exprimez votre point de vue en « je », proposez une solution (DESC).")
-    if int(negotiation.get("concessions_candidate") or 0) > int(negotiation.get("counterparts_asked") or 0):
+    if int(negotiation.get("concessions_free") or 0) > 0:
         tips.append("Ne concédez rien sans contrepartie : « Si je fais un effort sur…, que pouvez-vous faire "
                     "sur… ? »")
     if not (summary.get("present") if isinstance(summary, dict) else summary):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from scoring.amounts import find_amounts
 from scoring.extensions import register_extensions
+from scoring.numbers import extract_quantities
 
 MOVE_FAMILIES = {"offer": "offer", "concession": "concession", "counterpart": "counterpart", "firm": "firm"}
 
@@ -25,9 +25,9 @@ class NegotiationDetector:
     def __call__(self, doc: Doc) -> Doc:
         moves: list[dict[str, object]] = []
         markers = doc._.markers or []
-        amounts = find_amounts(doc.text, self.lang)
-        money = [a.value for a in amounts if a.kind == "money"]
-        percents = [a.value for a in amounts if a.kind == "percent"]
+        amounts = [q for q in extract_quantities(doc.text, self.lang) if q.kind in ("amount", "percentage")]
+        money = [a.value for a in amounts if a.kind == "amount"]
+        percents = [a.value for a in amounts if a.kind == "percentage"]
         for m in markers:
             move = MOVE_FAMILIES.get(m.label_)
             if move is None:
