@@ -9,6 +9,7 @@ solution that addresses each, and a closing summary.
 from __future__ import annotations
 
 from personas.engine.context import TurnContext, clamp
+from personas.engine.cues import has_cue
 from personas.engine.discovery import answer_closed_question, matching_need, reveal_need
 from personas.engine.reading import mentions
 from personas.engine.rereading import OPEN_QUESTION, question_in_disguise, reread
@@ -20,7 +21,6 @@ INTERRUPT_TENSION_WITH_RULES = 0.75
 SOLUTION_MAX_TENSION = 0.6
 SIDE_TAKEN_TENSION = 0.2
 TRIGGER_TENSION = 0.15
-_BLAME = ["tort", "faute", "responsable de", "tu exageres", "vous exagerez", "inadmissible", "arrete", "arretez"]
 
 
 def _members(ctx: TurnContext) -> list[TeamMember]:
@@ -164,7 +164,7 @@ def _triggers(ctx: TurnContext) -> bool:
     """Blame aimed at a named member, or a member's pet hates: they react (one line each)."""
     hit: set[str] = set()
     named = addressed(ctx)
-    if named is not None and mentions(ctx.reading.folded, _BLAME):
+    if named is not None and has_cue(ctx.reading.folded, "engine_blame"):
         _tense(ctx, named, SIDE_TAKEN_TENSION)
         ctx.adjust(trust=-0.08)
         ctx.event(f"side_taken:{named.speaker}")
@@ -296,10 +296,6 @@ def play_mediation_turn(ctx: TurnContext) -> None:
     ctx.voice.say("assertive_ack", target(ctx).speaker)
 
 
-# Words that make a statement a proposal (« Je vous propose trois choses… », « Désormais… »).
-_PROPOSAL_WORDS = [
-    "je vous propose", "je propose", "ma proposition", "desormais", "a partir de maintenant", "dorenavant",
-]  # fmt: skip
 # Intents that mean nothing in a mediation: the NLU gives them to long restatements or proposals.
 _SALES_ONLY = frozenset({"handle_objection", "ask_counterpart", "propose_price", "concede", "closed_question"})
 # Intents the NLU gives to a long proposal (« Je vous propose trois règles… »).
@@ -313,7 +309,7 @@ def _solution_in_disguise(ctx: TurnContext) -> bool:
     ground rules themselves), and only once the ground rules are set.
     """
     r, st = ctx.reading, ctx.state
-    if st.solution_agreed or r.summary_cue or not r.statement or not mentions(r.folded, _PROPOSAL_WORDS):
+    if st.solution_agreed or r.summary_cue or not r.statement or not has_cue(r.folded, "engine_proposal"):
         return False
     addressed_members = [m for m in _members(ctx) if mentions(r.folded, m.solution_keywords)]
     if r.intent == "set_ground_rules":

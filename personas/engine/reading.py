@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from personas.engine.cues import has_cue
 from personas.engine.models import CandidateTurn
 from personas.intents import QUESTION_INTENTS
 from scoring.numbers import extract_quantities, first_amount
@@ -23,10 +24,6 @@ PRICE_INTENTS = frozenset({"propose_price", "concede", "ask_counterpart"})
 _AGGRESSIVE_LABELS = {"aggressive", "agressif", "agressive", "hostile"}
 # Information questions (« Quel est votre calendrier ? »): the scoring may call them closed, yet a
 # person asked one answers the fact. The engine treats them as semi-open: they reveal, with less trust.
-_WH_WORDS = re.compile(
-    r"(?<!\w)(quel|quelle|quels|quelles|combien|qui|où|quand|comment|pourquoi|quoi|qu['’]est-ce)(?!\w)|^\s*que\s",
-    re.IGNORECASE,
-)
 # Intents whose turn carries content of its own (an offer, an argument, a price, a closing).
 _CONTENT_INTENTS = frozenset(
     {"present_offer", "propose_solution", "handle_objection", "propose_price", "concede", "ask_counterpart",
@@ -44,41 +41,6 @@ def fold(text: str) -> str:
 def mentions(text_folded: str, keywords: list[str]) -> bool:
     """True if any keyword (accent-insensitive, matched at a word start) occurs in the text."""
     return any(re.search(r"(?<!\w)" + re.escape(fold(k)), text_folded) for k in keywords)
-
-
-_AGREEMENT_WORDS = ["d'accord", "ok pour", "ca vous va", "ca vous convient", "on valide", "validons", "on signe"]
-# A commitment asked in so many words (« Êtes-vous d'accord pour lancer… ? », « Pouvons-nous valider… ? »):
-# a closing whatever the intent, unlike a bare « d'accord ? » that only a closed question makes one.
-_COMMITMENT_WORDS = [
-    "d'accord pour", "ok pour", "on valide", "validons", "on signe", "pouvons-nous valider", "pouvons-nous signer",
-    "pouvons-nous inscrire", "pouvons-nous acter", "pouvons-nous lancer", "pouvons-nous demarrer",
-    "on peut valider", "on peut lancer", "on lance",
-]  # fmt: skip
-# Openers a candidate uses to restate what they heard, whatever intent the NLU gives the turn.
-_REFORMULATION_MARKERS = [
-    "si je comprends bien", "si je vous comprends bien", "si j'ai bien compris", "si je vous ai bien compris",
-    "si je vous suis", "si je vous entends bien", "si je vous ai bien entendu", "si j'entends bien",
-    "autrement dit", "en d'autres termes", "si je reformule", "pour reformuler", "je reformule",
-    "ce que j'entends", "ce que je comprends", "vous voulez dire que", "si je reprends", "pour reprendre",
-]  # fmt: skip
-_REFORMULATION_OPENER = re.compile(r"^\s*(donc|alors)?,?\s*pour vous,")
-# Openers of a summary (« Pour récapituler, … »): the scoring or the NLU may miss them in a long turn.
-_SUMMARY_MARKERS = [
-    "pour recapituler", "je recapitule", "recapitulons", "si je recapitule", "en resume", "pour resumer",
-    "je resume", "si je resume", "resumons", "en synthese", "pour synthetiser", "je fais la synthese",
-    "si l'on fait le point", "si on fait le point", "faisons le point sur ce",
-]  # fmt: skip
-# A price offer, as opposed to a figure quoted in an argument (« 900 € l'heure d'arrêt »).
-_OFFER_WORDS = [
-    "je peux descendre", "je peux aller", "je peux vous faire", "je peux faire", "je vous propose", "je propose",
-    "nous proposons", "notre proposition", "ma proposition", "notre prix", "mon prix", "je vous fais", "je fais",
-    "descendre a", "aller a", "ramener a", "dernier effort", "mon dernier prix", "notre tarif", "c'est ma",
-]  # fmt: skip
-_GREETINGS = re.compile(r"^\s*(bonjour|bonsoir|salut|enchante)(?!\w)")
-_NEXT_STEP_WORDS = [
-    "rendez-vous", "demonstration", "demo ", "prochaine etape", "se revoir", "nous revoir", "rencontrer",
-    "point le", "bilan le", "comite du", "bon de commande",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -128,14 +90,14 @@ class Reading:
     @property
     def asks_agreement(self) -> bool:
         """« Êtes-vous d'accord pour… ? », « Pouvons-nous valider… ? », whatever intent the NLU gave it."""
-        if self.closed_question and mentions(self.folded, _AGREEMENT_WORDS):
+        if self.closed_question and has_cue(self.folded, "engine_agreement"):
             return True
-        return "?" in self.text and mentions(self.folded, _COMMITMENT_WORDS)
+        return "?" in self.text and has_cue(self.folded, "engine_commitment")
 
     @property
     def proposes_next_step(self) -> bool:
         """A dated meeting or next step, whatever intent the NLU gave it."""
-        return self.has_date or mentions(self.folded, _NEXT_STEP_WORDS)
+        return self.has_date or has_cue(self.folded, "engine_next_step")
 
 
 def read_turn(turn: CandidateTurn) -> Reading:
@@ -149,8 +111,8 @@ def read_turn(turn: CandidateTurn) -> Reading:
     folded = fold(turn.text)
     low = intent == "nlu_fallback" or turn.confidence < LOW_CONFIDENCE
     statement = "?" not in turn.text and (signals is None or not signals.is_question)
-    reformulation_marker = mentions(folded, _REFORMULATION_MARKERS) or bool(_REFORMULATION_OPENER.search(folded))
-    summary_marker = mentions(folded, _SUMMARY_MARKERS)
+    reformulation_marker = has_cue(folded, "engine_reformulation")
+    summary_marker = has_cue(folded, "engine_summary")
     aggressive = intent == "aggressive_statement"
     harsh = semi_open = False
     if signals is not None:
@@ -159,7 +121,7 @@ def read_turn(turn: CandidateTurn) -> Reading:
             closed = False  # « closed_question » on a turn that asks nothing (a restatement, an argument)
         # A discovery intent on a turn that asks nothing (« Je récapitule, … ») is not an open question.
         open_q = not closed and (signals.question_type == "open" or (intent in QUESTION_INTENTS and not statement))
-        if closed and intent in QUESTION_INTENTS and _WH_WORDS.search(turn.text):
+        if closed and intent in QUESTION_INTENTS and has_cue(turn.text, "engine_wh"):
             closed, open_q, semi_open = False, True, True
         # The echo detector fires on offers that reuse the persona's words: a confident offer, argument,
         # price or closing stays what the NLU says unless the text opens like a reformulation.
@@ -200,13 +162,13 @@ def read_turn(turn: CandidateTurn) -> Reading:
         assertive=assertive,
         weak_intent=turn.confidence < WEAK_CONFIDENCE,
         statement=statement,
-        greets=bool(_GREETINGS.search(folded)),
+        greets=has_cue(folded, "engine_greeting"),
         restates=reformulation_marker,
         reformulation_cue=reformulation_marker or (signals is not None and signals.is_reformulation),
         summary_cue=summary_marker or (signals is not None and signals.is_summary),
         open_cue="?" in turn.text
-        and (_WH_WORDS.search(turn.text) is not None or (signals is not None and signals.question_type == "open")),
-        offers_price=mentions(folded, _OFFER_WORDS),
+        and (has_cue(turn.text, "engine_wh") or (signals is not None and signals.question_type == "open")),
+        offers_price=has_cue(folded, "engine_price_offer"),
         words=len(turn.text.split()),
         has_date=any(q.kind == "date" for q in quantities),
         amount=explicit,

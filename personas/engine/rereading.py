@@ -14,6 +14,7 @@ import dataclasses
 import re
 
 from personas.engine.context import TurnContext
+from personas.engine.cues import has_cue
 from personas.engine.negotiation import plausible_price
 from personas.engine.reading import PRICE_INTENTS, Reading, fold, mentions
 from personas.intents import CLOSING_INTENTS, QUESTION_INTENTS
@@ -41,13 +42,6 @@ _AMOUNT_MEANINGLESS = frozenset(
     {"summarize", "out_of_scope", "small_talk", "greet", "introduce_self", "express_empathy", "reframe",
      "closed_question", "set_ground_rules", "invite_to_speak", *CLOSING_INTENTS}
 )  # fmt: skip
-# Words of an offer being presented (not a price).
-_OFFER_PRESENTED = [
-    "je vous propose", "nous vous proposons", "nous proposons", "notre offre", "notre solution", "notre proposition",
-    "nous commencons par", "notre programme", "notre parcours",
-]  # fmt: skip
-
-
 def _offer_stated(text: str) -> bool:
     """An offer in a statement sentence (« Je vous propose un pilote… Qu'en pensez-vous ? »).
 
@@ -55,7 +49,7 @@ def _offer_stated(text: str) -> bool:
     not make the turn an offer.
     """
     sentences = re.split(r"(?<=[.!;])\s+", text.strip())
-    return any(not s.rstrip().endswith("?") and mentions(fold(s), _OFFER_PRESENTED) for s in sentences)
+    return any(not s.rstrip().endswith("?") and has_cue(fold(s), "engine_offer_presented") for s in sentences)
 
 
 def _question_only(text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from personas.engine.context import TurnContext
+from personas.engine.cues import has_cue
 from personas.engine.discovery import (
     accurate_reformulation,
     answer_closed_question,
@@ -15,7 +16,7 @@ from personas.engine.discovery import (
     raise_objection,
 )
 from personas.engine.negotiation import deal_outcome, negotiate
-from personas.engine.reading import PRICE_INTENTS, mentions
+from personas.engine.reading import PRICE_INTENTS
 from personas.engine.rereading import reread, sales_intent
 from personas.intents import CLOSING_INTENTS
 
@@ -212,13 +213,11 @@ def present_offer(ctx: TurnContext) -> None:
     raise_objection(ctx, "offer_presented")
 
 
-_DISCOUNT_WORDS = ["remise", "rabais", "ristourne", "geste commercial", "reduction", "pour cent", "pourcent"]
-_PERCENT = re.compile(r"\d\s*%")
 
 
 def _gives_discount(text: str, folded: str, amount: float | None) -> bool:
     """Does the turn name a discount (a percentage, « remise », an amount)?"""
-    return amount is not None or bool(_PERCENT.search(text)) or mentions(folded, _DISCOUNT_WORDS)
+    return amount is not None or has_cue(folded, "engine_discount")
 
 
 def price_talk(ctx: TurnContext) -> bool:
