@@ -13,6 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import scoring.aggression_model
 import scoring.components  # noqa: F401  (registers the factories)
 from scoring.errors import ScoringInputError, check_language
 from scoring.extensions import register_extensions
@@ -43,6 +44,8 @@ def _build(lang: str, sentiment: bool) -> Language:
     nlp.add_pipe("scoring_assertiveness")
     nlp.add_pipe("scoring_negotiation")
     nlp.add_pipe("scoring_sentiment", config={"enabled": sentiment})
+    if lang == "fr":
+        nlp.add_pipe("scoring_aggression_model")  # fitted weights: what the marker lists miss
     return nlp
 
 
