@@ -65,6 +65,14 @@ class _PartnerDocs:
         return [self.cache[t] for t in texts]
 
 
+def _model_evidence(doc: Doc) -> list[str]:
+    """Evidence for an aggressive label that came from the fitted model, not from a marker."""
+    p = (doc._.assertiveness_scores or {}).get("aggressive_model")
+    if doc._.assertiveness == "aggressive" and p is not None:
+        return [f"ton d'ensemble agressif (modèle, probabilité {p:.2f})"]
+    return []
+
+
 def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBag], partner_docs: _PartnerDocs,
              is_reformulation: bool) -> dict[str, Any]:
     """The content half of the reading: amounts and offer, question subtype, addressee, stance,
@@ -132,7 +140,7 @@ def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, Conten
         next_steps=[NextStepOut(who=s.who, what=s.what, when=s.when) for s in summ.next_steps],
         assertiveness=doc._.assertiveness,
         assertiveness_scores=doc._.assertiveness_scores or {},
-        assertiveness_markers=[m.text for m in (doc._.assertiveness_markers or [])],
+        assertiveness_markers=[m.text for m in (doc._.assertiveness_markers or [])] or _model_evidence(doc),
         sentiment=round(float(doc._.sentiment), 3),
         subjectivity=round(float(doc._.subjectivity), 3),
         politeness=[m.text for m in markers_of(doc, "politeness")],
