@@ -13,14 +13,18 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from scoring.amount_roles import read_amounts
+from scoring.lexicon import load_lexicon
 from scoring.numbers import Quantity, extract_quantities
 from scoring.schema import ReformulationAccuracy
 
 _NEGATORS = {"pas", "jamais", "aucun", "aucune", "rien", "sans", "ni", "nullement", "guère"}
 _CLAUSE = re.compile(r"[^,;:.!?…\n]+")
 # Thresholds calibrated on the development conversations (docs/scoring.md, « Lecture du tour »).
-SUPPORTED_SHARE = 0.34  # below this share of key terms found in the partner's words: partly invented
+SUPPORTED_SHARE = 0.2  # below this share of key terms found in the partner's words: partly invented
 NEGATION_OVERLAP = 2  # content words a clause must share with a partner clause to compare polarity
+SAME_SCALE = 3.0  # a figure is compared with the partner's figures within this ratio
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 NEAR_SYNONYM = 0.62  # cosine of static vectors above which two words count as the same term
 
 
@@ -68,13 +72,25 @@ def _slot(q: Quantity) -> tuple[str, str | None]:
     return q.kind, q.unit
 
 
+def _years(text: str) -> set[int]:
+    return {int(y) for y in _YEAR.findall(text)}
+
+
 def _figures(reform: str, partner: list[str]) -> tuple[list[str], list[str]]:
-    """(confirmed, mismatched) figures: same kind and unit in the partner's words, same value or not."""
+    """(confirmed, mismatched) figures: same kind and unit in the partner's words, same value or not.
+
+    The candidate's own offer and figures they compute (« soit 3 400 € ») restate nothing; a figure is
+    compared only with the partner's figures of the same scale (a monthly fee is no annual budget).
+    """
+    lex = load_lexicon("fr")
     theirs = [q for t in partner for q in extract_quantities(t) if q.kind != "date"]
+    own = {(a.start, a.end) for a in read_amounts(reform, partner) if a.role == "own_offer"}
     confirmed: list[str] = []
     mismatched: list[str] = []
     for q in extract_quantities(reform):
-        if q.kind == "date" or (q.kind == "quantity" and q.unit is None):
+        if q.kind == "date" or (q.kind == "quantity" and q.unit is None) or (q.start, q.end) in own:
+            continue
+        if lex.find_cues(reform[max(0, q.start - 14) : q.start], ("amount_computed",)):
             continue
         kind, unit = _slot(q)
         same_slot = [p for p in theirs if p.kind == kind and (p.unit == unit or _same_unit(p.unit, unit))]
@@ -82,8 +98,15 @@ def _figures(reform: str, partner: list[str]) -> tuple[list[str], list[str]]:
             continue
         if any(abs(p.value - q.value) <= 0.005 * max(abs(p.value), 1.0) for p in same_slot):
             confirmed.append(q.text.strip())
-        else:
-            mismatched.append(f"« {q.text.strip()} » au lieu de « {same_slot[-1].text.strip()} »")
+            continue
+        near = [p for p in same_slot if p.value and 1 / SAME_SCALE <= q.value / p.value <= SAME_SCALE]
+        if near:
+            closest = min(near, key=lambda p: abs(p.value - q.value))
+            mismatched.append(f"« {q.text.strip()} » au lieu de « {closest.text.strip()} »")
+    said_years = {y for t in partner for y in _years(t)}
+    for year in sorted(_years(reform) - said_years):
+        if said_years:
+            mismatched.append(f"« {year} » au lieu de « {max(said_years, key=lambda y: -abs(y - year))} »")
     return confirmed, mismatched
 
 
@@ -139,7 +162,7 @@ def check_reformulation(reform: Doc, partner: list[Doc]) -> AccuracyCheck:
     verdict: ReformulationAccuracy
     if not mismatched:
         verdict = "accurate" if support >= SUPPORTED_SHARE or confirmed else "partial"
-    elif len(mismatched) >= 2 or not (confirmed or support >= 0.5):
+    elif len(mismatched) >= len(confirmed):
         verdict = "inaccurate"
     else:
         verdict = "partial"
