@@ -31,6 +31,8 @@ PARTNER_TOLERANCE = 0.005
 BARE_OFFER_MAX_WORDS = 9
 _CAPITALISED_SUBJECT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?\s+(?:vous\s+|nous\s+)?\w+")
 BARE_MONEY_MIN = 1000
+# « EN 9100 », « ISO 9001 », « n° 4512 »: a number right after a code or a number sign is a reference.
+_REFERENCE_BEFORE = re.compile(r"(?:\b[A-Z]{2,}[-\s]?|\b(?:n°|no\.?|num(?:éro)?|réf\.?|version|v)\s?)$")
 USE_PARTNER_FIGURES = True
 # Above this no figure is a price for a deal in this trainer: a typo or a joke, not an offer.
 MAX_OFFER = 1e10
@@ -193,7 +195,9 @@ def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = 
     """Money amounts and percentages of ``text`` with their owner, in reading order."""
     lex = load_lexicon(lang)
     partner = partner_figures(partner_texts or [], lang)
-    quantities = [m for m in (_as_money(q) for q in extract_quantities(text, lang)) if m is not None]
+    quantities = [m for m in (_as_money(q) for q in extract_quantities(text, lang)
+                              if not _REFERENCE_BEFORE.search(text[max(0, q.start - 12) : q.start]))
+                  if m is not None]
     own_anywhere = bool(lex.find_cues(text, ("amount_own",)))
     found: list[AmountReading] = []
     for q in quantities:

@@ -6,6 +6,8 @@ text once (context turns repeat a lot from one call item to the next).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from spacy.language import Language
@@ -52,17 +54,28 @@ def _coerce(item: AnnotateInput | dict[str, Any]) -> AnnotateInput:
 
 
 class _PartnerDocs:
-    """Lemmatised docs of the partner's turns, parsed only for turns that need them (restatements)."""
+    """Lemmatised docs of the partner's turns and of the persona's topics, parsed only for turns that
+    need them and kept across calls: the action server reads one turn per call, and the same persona
+    lines and topic descriptions come back on every turn of a session."""
+
+    _cache: OrderedDict[str, Doc] = OrderedDict()
+    _lock = threading.Lock()
+    MAX = 4096
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        self.cache: dict[str, Doc] = {}
 
     def get(self, texts: list[str]) -> list[Doc]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        for t, d in zip(missing, light_docs(self.nlp, missing), strict=True):
-            self.cache[t] = d
-        return [self.cache[t] for t in texts]
+        key = self.nlp.meta.get("name", "") + ":"
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if key + t not in self._cache]
+        parsed = list(zip(missing, light_docs(self.nlp, missing), strict=True))
+        with self._lock:
+            for t, d in parsed:
+                self._cache[key + t] = d
+            while len(self._cache) > self.MAX:
+                self._cache.popitem(last=False)
+            return [self._cache.get(key + t) or next(iter(light_docs(self.nlp, [t]))) for t in texts]
 
 
 def _model_evidence(doc: Doc) -> list[str]:
