@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -58,8 +58,8 @@ class _PartnerDocs:
     need them and kept across calls: the action server reads one turn per call, and the same persona
     lines and topic descriptions come back on every turn of a session."""
 
-    _cache: OrderedDict[str, Doc] = OrderedDict()
-    _lock = threading.Lock()
+    _cache: ClassVar[OrderedDict[str, Doc]] = OrderedDict()
+    _lock: ClassVar[threading.Lock] = threading.Lock()
     MAX = 4096
 
     def __init__(self, nlp: Language) -> None:
