@@ -47,7 +47,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
     rows = _read_jsonl(args.input)
     items = [{"id": r.get("id"), "lang": r.get("lang", "fr"), "text": r.get("text") or "",
-              "context": r.get("context") or [], "genre": r.get("genre") or args.genre} for r in rows]
+              "context": r.get("context") or [], "genre": r.get("genre") or args.genre,
+              "speakers": r.get("speakers") or [], "topics": r.get("topics") or [], "when": r.get("when")}
+             for r in rows]
     out = sys.stdout
     for start in range(0, len(items), BATCH):
         for ann in annotate_turns(items[start : start + BATCH], sentiment=not args.no_sentiment):

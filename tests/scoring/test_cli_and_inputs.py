@@ -56,6 +56,29 @@ def test_cli_annotate_contract(tmp_path: Path) -> None:
     assert out[1]["is_reformulation"]
 
 
+def test_cli_annotate_reads_content(tmp_path: Path) -> None:
+    """The reading contract's additions: amounts with owners, subtype, addressee, accuracy."""
+    speakers = [{"id": "karim", "name": "Karim Benali"}, {"id": "julie", "name": "Julie Moreau"}]
+    rows = [
+        {"id": 1, "text": "Vous êtes à 150 000 €, je peux faire 172 000 € si vous signez deux ans.",
+         "context": [{"speaker": "other", "text": "Nous sommes à 150 000 €, pas plus."}]},
+        {"id": 2, "text": "Julie, qu'est-ce qui t'a manqué ce jour-là ?", "speakers": speakers,
+         "context": [{"speaker": "other", "text": "Moi je n'ai rien à dire.", "speaker_id": "karim"}]},
+        {"id": 3, "text": "Si je comprends bien, vous avez 40 camions.",
+         "context": [{"speaker": "other", "text": "Nous avons 85 camions frigorifiques."}]},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    proc = run("annotate", str(path))
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = [json.loads(x) for x in proc.stdout.decode().splitlines()]
+    assert [(a["value"], a["role"]) for a in out[0]["amounts"]] == [(150000, "partner_figure"),
+                                                                    (172000, "own_offer")]
+    assert out[1]["addressee"] == ["julie"] and out[1]["question_subtype"] == "ouverte"
+    assert out[2]["reformulation_accuracy"] == "inaccurate"
+    assert any("40 camions" in m for m in out[2]["reformulation_mismatches"])
+
+
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
 def test_cli_score_formats(transcript_file: Path, fmt: str) -> None:
     proc = run("score", str(transcript_file), "--format", fmt)
