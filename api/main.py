@@ -13,7 +13,8 @@ from sqlmodel import Session
 from api.config import ROOT, Settings, get_settings
 from api.db import make_engine, upgrade
 from api.errors import install_error_handlers
-from api.middleware import BodySizeLimit
+from api.middleware import RequestGuard, SecurityHeaders
+from api.openapi import install_openapi
 from api.routers import (
     assignments,
     auth,
@@ -80,11 +81,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                        settings.login_window_seconds)
     install_error_handlers(app)
     install_page_handlers(app)  # web pages: 303 to /connexion, the French 404 page
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so the guard's answers carry them too
     for router in (health.router, auth.router, me.router, users.router, cohorts.router, assignments.router,
                    personas.router, sessions.router, pages.router, studio.router, studio_pages.router):
         app.include_router(router)
     app.include_router(reviews.router)
     app.include_router(review_pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
+    install_openapi(app)
     return app
