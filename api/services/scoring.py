@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
-from api.models import RoleplaySession, RubricVersion, Turn
+from api.models import RoleplaySession, RubricVersion, Turn, TurnStatus
 from scoring.errors import ScoringInputError
 from scoring.report import score_transcript
 from scoring.rubric import Rubric, parse_rubric
@@ -29,8 +29,15 @@ def thresholds_of(session: RoleplaySession) -> dict[str, Any] | None:
     }
 
 
+def answered_turns(turns: list[Turn]) -> list[Turn]:
+    """The conversation as it happened: a candidate turn still pending was never heard by the persona,
+    so it is neither part of the persona's history nor scored until it is answered."""
+    return [turn for turn in turns if turn.status != TurnStatus.pending]
+
+
 def transcript_of(session: RoleplaySession, turns: list[Turn]) -> Transcript:
-    """The documented transcript format, built from stored turns."""
+    """The documented transcript format, built from stored turns (pending ones left out)."""
+    turns = answered_turns(turns)
     return Transcript.model_validate({
         "negotiation": thresholds_of(session),
         "bloc": session.bloc,
@@ -71,7 +78,7 @@ def score_session(session: RoleplaySession, turns: list[Turn], db: Session | Non
     The version number used is kept in the report (`rubric_version_number`), so that a later
     re-grade with a newer rubric can be shown beside it.
     """
-    if not any(turn.speaker_role == "candidate" for turn in turns):
+    if not any(turn.speaker_role == "candidate" for turn in answered_turns(turns)):
         return empty_report("Aucun message du candidat : rien à évaluer.")
     number, rubric = latest_rubric(db, session.bloc) if db is not None else (0, None)
     try:
