@@ -31,6 +31,7 @@ from api.routers import (
     users,
 )
 from api.routers.web import install_page_handlers
+from api.security import dummy_password_hash
 from api.seed import seed_demo_accounts
 from api.services.personas import PersonaLibrary
 from api.services.rasa_client import RasaClient
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade(app.state.engine)
         with Session(app.state.engine) as db:
             seed_demo_accounts(db, settings)
+        dummy_password_hash()  # computed once now, so the first unknown-account login costs what the others do
         if settings.warm_models:
             _warm_models()
         yield
