@@ -41,7 +41,7 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
     if "{" in path:
         statuses.add(404)
     if path == "/api/auth/login":
-        statuses.add(429)
+        statuses |= {401, 429}
     return statuses
 
 
