@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.proxies import Network, parse_networks
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
 
@@ -50,6 +52,8 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=1)
     secure_cookies: bool = False
     warm_models: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks).
+    forwarded_allow_ips: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -64,7 +68,13 @@ class Settings(BaseSettings):
             raise ValueError("DATABASE_URL doit commencer par sqlite:// ou postgresql://")
         if not self.personas_dir.is_dir():
             raise ValueError(f"PERSONAS_DIR introuvable : {self.personas_dir}")
+        parse_networks(self.forwarded_allow_ips)  # refuses a bad entry at start
         return self
+
+    @property
+    def trusted_proxies(self) -> tuple[Network, ...]:
+        """FORWARDED_ALLOW_IPS as networks (empty: X-Forwarded-For is never read)."""
+        return parse_networks(self.forwarded_allow_ips)
 
     @property
     def is_embedded_db(self) -> bool:

@@ -7,12 +7,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.validation import ID_OUT_OF_RANGE
+
+log = logging.getLogger("roleplay")
 
 
 class ApiError(Exception):
@@ -26,6 +33,21 @@ class ApiError(Exception):
         self.message = message
         self.extra = extra or {}
         self.headers = headers
+
+
+class ErrorDetail(BaseModel):
+    """`code` for programs, `message` in French for people; some errors add fields (e.g. `turn_id`)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer, as documented in OpenAPI (see api/openapi.py)."""
+
+    error: ErrorDetail
+    detail: str
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -52,7 +74,11 @@ def _validation_message(exc: RequestValidationError) -> str:
         kind = error.get("type", "")
         location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
         field = _FIELD_NAMES.get(location[-1], location[-1]) if location else ""
-        if kind == "json_invalid":
+        if kind == ID_OUT_OF_RANGE:
+            continue  # answered as 404 by the handler, never shown
+        if error.get("input", ...) is None and (kind.endswith("_type") or kind == "none_forbidden"):
+            parts.append(f"Le champ {field} ne peut pas être null." if field else "Valeur null refusée.")
+        elif kind == "json_invalid":
             parts.append("Le corps de la requête n'est pas un JSON valide.")
         elif kind == "missing":
             parts.append(f"Champ obligatoire manquant : {field}." if field else "Corps de requête manquant.")
@@ -67,6 +93,18 @@ def _validation_message(exc: RequestValidationError) -> str:
     return " ".join(dict.fromkeys(parts)) or "Requête invalide."
 
 
+def id_out_of_range(exc: RequestValidationError) -> bool:
+    """True when the request names an id no row can have (see api.validation.DbId)."""
+    return any(error.get("type") == ID_OUT_OF_RANGE for error in exc.errors())
+
+
+def validation_response(exc: RequestValidationError) -> JSONResponse:
+    """404 for an id out of the database's range (no such resource, and nothing leaks), else 422."""
+    if id_out_of_range(exc):
+        return JSONResponse(error_body("not_found", _STATUS_MESSAGES[404]), status_code=404)
+    return JSONResponse(error_body("invalid_request", _validation_message(exc)), status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error through the one shape above."""
 
@@ -77,7 +115,26 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(error_body("invalid_request", _validation_message(exc)), status_code=422)
+        return validation_response(exc)
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        # Last line of defence when a value slipped past validation and the database refused it.
+        log.warning("valeur refusée par la base : %s", exc.orig)
+        return JSONResponse(error_body("invalid_value", "Valeur refusée : elle ne peut pas être enregistrée."),
+                            status_code=422)
+
+    @app.exception_handler(StatementError)
+    async def _statement(request: Request, exc: StatementError) -> JSONResponse:
+        if isinstance(exc.orig, OverflowError):  # SQLite: an integer past 2**63 - 1 names no row
+            return JSONResponse(error_body("not_found", _STATUS_MESSAGES[404]), status_code=404)
+        return await _internal(request, exc)
+
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+        log.error("erreur interne", exc_info=exc)
+        return JSONResponse(error_body("internal_error", "Erreur interne : l'incident est journalisé. Réessayez."),
+                            status_code=500)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -13,7 +13,8 @@ from sqlmodel import Session
 from api.config import ROOT, Settings, get_settings
 from api.db import make_engine, upgrade
 from api.errors import install_error_handlers
-from api.middleware import BodySizeLimit
+from api.middleware import RequestGuard, SecurityHeaders
+from api.openapi import install_openapi
 from api.routers import (
     assignments,
     auth,
@@ -30,6 +31,7 @@ from api.routers import (
     users,
 )
 from api.routers.web import install_page_handlers
+from api.security import dummy_password_hash
 from api.seed import seed_demo_accounts
 from api.services.personas import PersonaLibrary
 from api.services.rasa_client import RasaClient
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade(app.state.engine)
         with Session(app.state.engine) as db:
             seed_demo_accounts(db, settings)
+        dummy_password_hash()  # computed once now, so the first unknown-account login costs what the others do
         if settings.warm_models:
             _warm_models()
         yield
@@ -80,11 +83,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                        settings.login_window_seconds)
     install_error_handlers(app)
     install_page_handlers(app)  # web pages: 303 to /connexion, the French 404 page
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so the guard's answers carry them too
     for router in (health.router, auth.router, me.router, users.router, cohorts.router, assignments.router,
                    personas.router, sessions.router, pages.router, studio.router, studio_pages.router):
         app.include_router(router)
     app.include_router(reviews.router)
     app.include_router(review_pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
+    install_openapi(app)
     return app

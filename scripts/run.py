@@ -1,4 +1,9 @@
-"""`make run`: start the whole product on loopback and stop it cleanly on Ctrl-C."""
+"""`make run`: start the whole product on loopback, keep it running, stop it cleanly on Ctrl-C.
+
+A service that dies or stops answering is restarted by the supervisor (scripts/supervisor.py)
+instead of stopping the product: candidates' turns wait as `pending` and are answered once it is
+back.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ import os
 import secrets
 import signal
 import sys
+import threading
 import time
 from types import FrameType
 
-from scripts.stack import Ports, Service, Stack, StackError
+from scripts.stack import LOOPBACK, Ports, Service, Stack, StackError
+from scripts.supervisor import Supervisor
 
 DEMO_ACCOUNTS = (
     ("demo-candidat", "candidat·e"),
@@ -31,7 +38,8 @@ def main() -> int:
     ports = Ports(app=_port("APP_PORT", 8000), rasa=_port("RASA_PORT", 5005),
                   actions=_port("ACTION_PORT", 5055))
     stack = Stack(ports=ports, app_env={"DEMO_PASSWORD": demo_password, "WARM_MODELS": "1"},
-                  rasa_token=os.environ.get("RASA_TOKEN"))
+                  rasa_token=os.environ.get("RASA_TOKEN"), host=os.environ.get("BIND_HOST", LOOPBACK),
+                  forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", ""))
 
     def report(service: Service, seconds: float) -> None:
         print(f"    prêt : {service.name} ({seconds:.1f} s)", flush=True)
@@ -44,11 +52,10 @@ def main() -> int:
         print(f"ERREUR : {error}", file=sys.stderr)
         return 1
 
-    stopping = False
+    stopping = threading.Event()
 
     def ask_stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
+        stopping.set()
 
     signal.signal(signal.SIGINT, ask_stop)
     signal.signal(signal.SIGTERM, ask_stop)
@@ -60,17 +67,17 @@ def main() -> int:
             print(f"    - {username} ({role})")
     print(f"  Journaux : {stack.run_dir / 'logs'}")
     print("  Ctrl-C pour tout arrêter.\n", flush=True)
+    supervisor = Supervisor(stack.services, report=lambda line: print(line, flush=True))
     try:
-        while not stopping:
-            crashed = [s for s in stack.services if s.exited() is not None]
-            if crashed:
-                for service in crashed:
-                    print(f"ERREUR : {service.name} s'est arrêté :\n{service.log_tail()}", file=sys.stderr)
-                return 1
-            time.sleep(0.5)
+        while not stopping.wait(1.0):  # one look a second; Ctrl-C ends the wait at once
+            supervisor.look()
     finally:
         print("==> Arrêt de tous les processus…", flush=True)
-        stack.stop()
+        try:
+            stack.stop()
+        except StackError as error:
+            print(f"ERREUR : {error}", file=sys.stderr)
+            return 1
         print("    terminé.")
     return 0
 

@@ -1,7 +1,9 @@
 """Start, watch and stop the three processes of the product: Rasa, the action server and the app.
 
 Used by `make run` (scripts/run.py) and by the integration and browser tests, so that what the
-tests exercise is exactly what a user starts.
+tests exercise is exactly what a user starts. Each service is the leader of its own process group;
+stopping it ends the whole tree (workers and orphans included, leader dead or alive) and waits for
+its port to be free. `scripts.supervisor` restarts a dead or hung one.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import time
@@ -20,6 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.paths import APP_PYTHON, BOT_DIR, MODEL_PATH, RASA_BIN, ROOT
+from scripts.processes import Identity, descendants, identity, kill_tree
+
+LOOPBACK = "127.0.0.1"
 
 
 class StackError(RuntimeError):
@@ -45,7 +49,7 @@ def free_port() -> int:
 
 
 def http_ok(url: str, timeout: float = 2.0) -> bool:
-    """True when GET url answers 2xx."""
+    """True when GET url answers 2xx within `timeout` seconds (a hung server is not ready)."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # loopback only
             return 200 <= response.status < 300
@@ -64,7 +68,7 @@ class Ports:
 
 @dataclass
 class Service:
-    """One child process and how to tell it is ready."""
+    """One child process (and whatever it forks), how to tell it is ready, and the port it holds."""
 
     name: str
     command: list[str]
@@ -73,9 +77,13 @@ class Service:
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
+    port: int | None = None
+    host: str = LOOPBACK
+    # Every descendant seen while the service ran: workers that left the group are still ended.
+    seen: set[Identity] = field(default_factory=set)
 
     def start(self) -> None:
-        """Start the process in its own process group, output to its log file."""
+        """Start the process as the leader of a new process group, output to its log file."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
@@ -83,10 +91,23 @@ class Service:
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()
+        self.seen = set()
 
     def exited(self) -> int | None:
-        """The exit code if the process ended, else None."""
+        """The exit code if the leader ended, else None."""
         return None if self.process is None else self.process.poll()
+
+    def remember_tree(self) -> None:
+        """Note the leader's current descendants (called by the supervisor at each look)."""
+        if self.process is not None and self.process.poll() is None:
+            for pid in descendants(self.process.pid):
+                known = identity(pid)
+                if known is not None:
+                    self.seen.add(known)
+
+    def ready(self, timeout: float = 3.0) -> bool:
+        """Answers its readiness URL within `timeout` (a hung process is not ready)."""
+        return http_ok(self.ready_url, timeout=timeout)
 
     def log_tail(self, lines: int = 25) -> str:
         """The last lines of the log, to explain a failure."""
@@ -95,21 +116,39 @@ class Service:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM the whole process group, then SIGKILL what is left."""
-        if self.process is None or self.process.poll() is not None:
+        """End the whole tree: SIGTERM, then SIGKILL after `timeout`; also when the leader is already
+        dead (its orphans keep the group id); then wait until the port is free."""
+        if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+        self.remember_tree()
+        left = kill_tree(self.process.pid, self.seen, grace=timeout)
         try:
-            self.process.wait(timeout=timeout)
+            self.process.wait(timeout=5)  # reap the leader
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+            left.add(self.process.pid)
+        if left:
+            raise StackError(f"{self.name} : processus impossibles à arrêter : {sorted(left)}")
+        self.wait_port_free()
+
+    def wait_port_free(self, timeout: float = 10.0) -> None:
+        """Block until nothing listens on the service's port (its tree is gone, the kernel lets go)."""
+        if self.port is None:
+            return
+        deadline = time.monotonic() + timeout
+        while not port_is_free(self.port, self.host):
+            if time.monotonic() > deadline:
+                raise StackError(f"{self.name} : le port {self.port} reste occupé après l'arrêt.")
+            time.sleep(0.05)  # polling the port until the kernel releases it (bounded)
+
+
+def default_run_dir(ports: Ports) -> Path:
+    """Where a stack keeps endpoints.yml and its logs: one directory per set of ports, so that two
+    stacks started from one checkout (they cannot share ports) never overwrite each other's files."""
+    return ROOT / "var" / "run" / f"{ports.app}-{ports.rasa}-{ports.actions}"
 
 
 class Stack:
-    """The whole product on loopback: Rasa server, action server, FastAPI app."""
+    """The whole product on loopback (unless `host` says otherwise): Rasa server, action server, app."""
 
     def __init__(
         self,
@@ -118,25 +157,34 @@ class Stack:
         app_env: dict[str, str] | None = None,
         rasa_token: str | None = None,
         with_app: bool = True,
+        host: str = LOOPBACK,
+        forwarded_allow_ips: str = "",
     ) -> None:
         self.ports = ports or Ports()
-        self.run_dir = run_dir or ROOT / "var" / "run"
+        self.run_dir = run_dir or default_run_dir(self.ports)
         self.rasa_token = rasa_token or secrets.token_urlsafe(24)
         self.app_env = app_env or {}
         self.with_app = with_app
+        self.host = host
+        self.forwarded_allow_ips = forwarded_allow_ips
         self.services: list[Service] = []
 
     @property
+    def _connect_host(self) -> str:
+        # Services listening on every interface are reached on loopback.
+        return LOOPBACK if self.host in ("0.0.0.0", "::", "") else self.host
+
+    @property
     def app_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports.app}"
+        return f"http://{self._connect_host}:{self.ports.app}"
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports.rasa}"
+        return f"http://{self._connect_host}:{self.ports.rasa}"
 
     @property
     def actions_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports.actions}"
+        return f"http://{self._connect_host}:{self.ports.actions}"
 
     def _write_endpoints(self) -> Path:
         path = self.run_dir / "endpoints.yml"
@@ -150,8 +198,15 @@ class Stack:
             "RASA_URL": self.rasa_url,
             "RASA_TOKEN": self.rasa_token,
             "ACTION_SERVER_URL": self.actions_url,
+            "FORWARDED_ALLOW_IPS": self.forwarded_allow_ips,
             **self.app_env,
         }
+
+    def uvicorn_proxy_options(self) -> list[str]:
+        """uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: only the configured proxies here."""
+        if not self.forwarded_allow_ips:
+            return ["--no-proxy-headers"]
+        return ["--proxy-headers", "--forwarded-allow-ips", self.forwarded_allow_ips]
 
     def build_services(self) -> list[Service]:
         """Describe the three processes (not started)."""
@@ -159,29 +214,32 @@ class Stack:
         services = [
             Service(
                 name="serveur d'actions",
-                command=[str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "bot.actions",
+                command=[str(APP_PYTHON), "-m", "scripts.action_server", "--host", self.host,
                          "--port", str(self.ports.actions)],
                 ready_url=f"{self.actions_url}/health",
                 cwd=ROOT, log_path=logs / "actions.log",
-                env={"PYTHONPATH": str(ROOT)},
+                env={"PYTHONPATH": str(ROOT)}, port=self.ports.actions, host=self._connect_host,
             ),
             Service(
                 name="serveur Rasa",
                 command=[str(RASA_BIN), "run", "--model", str(MODEL_PATH), "--enable-api",
-                         "--auth-token", self.rasa_token, "--interface", "127.0.0.1",
+                         "--auth-token", self.rasa_token, "--interface", self.host,
                          "--port", str(self.ports.rasa), "--endpoints", str(self._write_endpoints()),
                          "--credentials", str(BOT_DIR / "credentials.yml")],
                 ready_url=f"{self.rasa_url}/status?token={self.rasa_token}",
-                cwd=BOT_DIR, log_path=logs / "rasa.log",
+                cwd=BOT_DIR, log_path=logs / "rasa.log", port=self.ports.rasa, host=self._connect_host,
             ),
         ]
         if self.with_app:
             services.append(Service(
                 name="application (API + web)",
                 command=[str(APP_PYTHON), "-m", "uvicorn", "--factory", "api.main:create_app",
-                         "--host", "127.0.0.1", "--port", str(self.ports.app), "--no-access-log"],
-                ready_url=f"{self.app_url}/api/health",
+                         "--host", self.host, "--port", str(self.ports.app), "--no-access-log",
+                         "--no-server-header", *self.uvicorn_proxy_options()],
+                # The app's /api/health is 503 until Rasa is up; its own liveness is what says it runs.
+                ready_url=f"{self.app_url}/api/health/live",
                 cwd=ROOT, log_path=logs / "app.log", env=self.app_environment(),
+                port=self.ports.app, host=self._connect_host,
             ))
         return services
 
@@ -192,7 +250,7 @@ class Stack:
         if not RASA_BIN.exists():
             raise StackError("Rasa n'est pas installé (.venv-rasa) : lancez `make setup`.")
         ports = [self.ports.rasa, self.ports.actions] + ([self.ports.app] if self.with_app else [])
-        taken = [p for p in ports if not port_is_free(p)]
+        taken = [p for p in ports if not port_is_free(p, self._connect_host)]
         if taken:
             raise StackError(
                 f"port(s) déjà utilisé(s) : {', '.join(map(str, taken))}. Arrêtez le programme qui les "
@@ -221,32 +279,41 @@ class Stack:
             for service in list(pending):
                 code = service.exited()
                 if code is not None:
-                    self.stop()
+                    self._stop_quietly()
                     raise StackError(
                         f"{service.name} s'est arrêté (code {code}) pendant le démarrage. "
                         f"Fin du journal {service.log_path}:\n{service.log_tail()}"
                     )
-                if self._is_ready(service):
+                service.remember_tree()
+                if service.ready():
                     pending.remove(service)
                     if on_ready:
                         on_ready(service, time.monotonic() - started)
             if time.monotonic() > deadline:
                 names = ", ".join(s.name for s in pending)
-                self.stop()
+                self._stop_quietly()
                 raise StackError(f"délai dépassé ({timeout:.0f} s) en attendant : {names}")
             time.sleep(0.25)  # polling interval between readiness probes
 
-    @staticmethod
-    def _is_ready(service: Service) -> bool:
-        # The app's /api/health is 503 until Rasa is up; its own liveness is enough for it.
-        if service.ready_url.endswith("/api/health"):
-            return http_ok(service.ready_url + "/live")
-        return http_ok(service.ready_url)
-
     def stop(self) -> None:
         """Stop every service, app first so it does not log Rasa errors while Rasa goes down."""
+        errors = []
         for service in reversed(self.services):
-            service.stop()
+            try:
+                service.stop()
+            except StackError as error:
+                errors.append(str(error))
+        if errors:
+            raise StackError(" ; ".join(errors))
+
+    def _stop_quietly(self) -> None:
+        """Stop after a failed start: the start's error is the one to report."""
+        with contextlib.suppress(StackError):
+            self.stop()
+
+    def service(self, name_start: str) -> Service:
+        """The started service whose name begins with `name_start` (for tests and the supervisor)."""
+        return next(s for s in self.services if s.name.startswith(name_start))
 
     def __enter__(self) -> Stack:
         self.start()

@@ -9,6 +9,7 @@ from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from api.models.base import utcnow
+from api.validation import DbId
 
 
 class SessionMode(StrEnum):
@@ -30,8 +31,11 @@ class CohortCreate(CohortBase):
 
 
 class CohortUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    description: str | None = Field(default=None, max_length=2000)
+    """Partial update: a field left out keeps its value; an explicit null is refused (422), since
+    the columns are not nullable (the default None only marks the field as absent)."""
+
+    name: str = Field(default=None, min_length=1, max_length=120)
+    description: str = Field(default=None, max_length=2000)
 
 
 class Cohort(CohortBase, table=True):
@@ -64,7 +68,7 @@ class AssignmentBase(SQLModel):
 
 
 class AssignmentCreate(AssignmentBase):
-    cohort_id: int
+    cohort_id: DbId
 
 
 class Assignment(AssignmentBase, table=True):

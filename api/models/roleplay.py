@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.models.base import new_id, utcnow
+from api.validation import ClientKey, DbId
 
 
 class SessionStatus(StrEnum):
@@ -33,7 +34,7 @@ class RoleplaySessionCreate(SQLModel):
     """Either a persona (free practice) or an assignment of the candidate's cohort."""
 
     persona_id: str | None = Field(default=None, max_length=100)
-    assignment_id: int | None = None
+    assignment_id: DbId | None = None
 
 
 class RoleplaySession(RoleplaySessionBase, table=True):
@@ -88,7 +89,11 @@ class Turn(SQLModel, table=True):
 
 
 class MessageCreate(SQLModel):
+    """A candidate message; `client_key` (or the Idempotency-Key header) names this message so that
+    sending it again after a lost answer resolves to the stored turn instead of adding one."""
+
     text: str
+    client_key: ClientKey | None = None
 
 
 class PersonaLine(SQLModel):

@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.models.base import utcnow
+from api.validation import DbId
 
 
 class StudioStatus(StrEnum):
@@ -134,7 +135,7 @@ class StatusChange(SQLModel):
 
 
 class TrialCreate(SQLModel):
-    version: int | None = None
+    version: DbId | None = None
 
 
 class RegradeCreate(SQLModel):

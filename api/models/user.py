@@ -52,9 +52,12 @@ class UserPublic(UserBase, Accommodations):
 
 
 class UserUpdate(SQLModel):
-    full_name: str | None = Field(default=None, max_length=120)
-    is_active: bool | None = None
-    extra_time_percent: int | None = Field(default=None, ge=0, le=200)
+    """Partial update: a field left out keeps its value; an explicit null is refused (422), since
+    the columns are not nullable (the default None only marks the field as absent)."""
+
+    full_name: str = Field(default=None, max_length=120)
+    is_active: bool = Field(default=None)
+    extra_time_percent: int = Field(default=None, ge=0, le=200)
 
 
 class DisplaySettings(SQLModel):

@@ -12,6 +12,7 @@ from api.models import Assignment, Role, RoleplaySession, User
 from api.models.cohort import AssignmentCreate, AssignmentPublic, SessionMode
 from api.services.assignments import AssignmentStatus, aware, candidate_assignments, status_of
 from api.services.personas import PersonaLibrary
+from api.validation import DbId
 
 router = APIRouter(prefix="/api/assignments", tags=["scénarios assignés"])
 Manager = Depends(require_roles(Role.admin, Role.trainer))
@@ -65,7 +66,7 @@ def create_assignment(body: AssignmentCreate, request: Request, db: SessionDep,
 
 
 @router.delete("/{assignment_id}", status_code=204, summary="Retirer un scénario assigné")
-def delete_assignment(assignment_id: int, db: SessionDep, user: User = Manager) -> None:
+def delete_assignment(assignment_id: DbId, db: SessionDep, user: User = Manager) -> None:
     assignment = db.get(Assignment, assignment_id)
     if assignment is None or assignment.cohort_id not in trainer_cohort_ids(db, user):
         raise ApiError(404, "assignment_not_found", "Scénario assigné introuvable.")

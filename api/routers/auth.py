@@ -13,7 +13,8 @@ from api.errors import ApiError
 from api.models import AuthToken, User
 from api.models.token import LoginRequest, TokenPublic
 from api.models.user import UserPublic
-from api.security import new_token, token_digest, verify_password
+from api.proxies import request_client_address
+from api.security import dummy_password_hash, new_token, token_digest, verify_password
 from api.services.throttle import LoginThrottle
 
 router = APIRouter(prefix="/api/auth", tags=["authentification"])
@@ -22,14 +23,21 @@ BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
 
 
 def authenticate(db: Session, username: str, password: str) -> User | None:
+    """The active account with this password, or None. Every attempt verifies one Argon2 hash, a
+    dummy one for an unknown or inactive account, so that the answer's timing does not tell which
+    accounts exist."""
     user = db.exec(select(User).where(User.username == username.strip())).first()
-    if user is None or not user.is_active or not verify_password(password, user.password_hash):
+    if user is None or not user.is_active:
+        verify_password(password, dummy_password_hash())
+        return None
+    if not verify_password(password, user.password_hash):
         return None
     return user
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "inconnu"
+    """The address login throttling counts failures for (X-Forwarded-For only from trusted proxies)."""
+    return request_client_address(request)
 
 
 def checked_login(request: Request, db: Session, username: str, password: str) -> User:

@@ -12,6 +12,7 @@ from api.models import Cohort, CohortMember, Role, User
 from api.models.cohort import CohortCreate, CohortPublic, CohortUpdate
 from api.models.user import UserPublic
 from api.services.accounts import ImportReport, import_accounts
+from api.validation import DbId
 
 router = APIRouter(prefix="/api/cohorts", tags=["promotions"])
 Manager = Depends(require_roles(Role.admin, Role.trainer))
@@ -22,10 +23,10 @@ class CohortDetail(CohortPublic):
 
 
 class MemberAdd(SQLModel):
-    user_id: int
+    user_id: DbId
 
 
-def members_of(db: SessionDep, cohort_id: int) -> list[User]:
+def members_of(db: SessionDep, cohort_id: DbId) -> list[User]:
     ids = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
     return list(db.exec(select(User).where(col(User.id).in_(ids)).order_by(col(User.username))))
 
@@ -49,14 +50,14 @@ def create_cohort(body: CohortCreate, db: SessionDep, user: User = Manager) -> C
 
 
 @router.get("/{cohort_id}", response_model=CohortDetail, summary="Une promotion et ses membres")
-def get_cohort(cohort_id: int, db: SessionDep, user: User = Manager) -> CohortDetail:
+def get_cohort(cohort_id: DbId, db: SessionDep, user: User = Manager) -> CohortDetail:
     cohort = managed_cohort(db, cohort_id, user)
     members = [UserPublic.model_validate(m, from_attributes=True) for m in members_of(db, cohort_id)]
     return CohortDetail(**CohortPublic.model_validate(cohort, from_attributes=True).model_dump(), members=members)
 
 
 @router.patch("/{cohort_id}", response_model=CohortPublic, summary="Renommer ou décrire une promotion")
-def update_cohort(cohort_id: int, body: CohortUpdate, db: SessionDep, user: User = Manager) -> Cohort:
+def update_cohort(cohort_id: DbId, body: CohortUpdate, db: SessionDep, user: User = Manager) -> Cohort:
     cohort = managed_cohort(db, cohort_id, user)
     for key, value in body.model_dump(exclude_unset=True).items():
         setattr(cohort, key, value)
@@ -67,7 +68,7 @@ def update_cohort(cohort_id: int, body: CohortUpdate, db: SessionDep, user: User
 
 
 @router.post("/{cohort_id}/members", status_code=204, summary="Ajouter un candidat à la promotion")
-def add_member(cohort_id: int, body: MemberAdd, db: SessionDep, user: User = Manager) -> None:
+def add_member(cohort_id: DbId, body: MemberAdd, db: SessionDep, user: User = Manager) -> None:
     managed_cohort(db, cohort_id, user)
     member = db.get(User, body.user_id)
     if member is None or member.role != Role.candidate:
@@ -78,7 +79,7 @@ def add_member(cohort_id: int, body: MemberAdd, db: SessionDep, user: User = Man
 
 
 @router.delete("/{cohort_id}/members/{user_id}", status_code=204, summary="Retirer un candidat de la promotion")
-def remove_member(cohort_id: int, user_id: int, db: SessionDep, user: User = Manager) -> None:
+def remove_member(cohort_id: DbId, user_id: DbId, db: SessionDep, user: User = Manager) -> None:
     managed_cohort(db, cohort_id, user)
     member = db.get(CohortMember, (cohort_id, user_id))
     if member is None:
@@ -88,7 +89,7 @@ def remove_member(cohort_id: int, user_id: int, db: SessionDep, user: User = Man
 
 
 @router.post("/{cohort_id}/import", response_model=ImportReport, summary="Importer des comptes depuis un CSV")
-def import_csv(cohort_id: int, db: SessionDep, settings: SettingsDep, file: UploadFile = File(...),
+def import_csv(cohort_id: DbId, db: SessionDep, settings: SettingsDep, file: UploadFile = File(...),
                user: User = Manager) -> ImportReport:
     managed_cohort(db, cohort_id, user)
     return import_accounts(db, user, file.file.read(settings.max_body_bytes + 1), cohort_id)

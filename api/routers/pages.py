@@ -39,6 +39,7 @@ from api.services.feedback import tips_for
 from api.services.personas import public_view
 from api.services.progress import progress_of
 from api.services.transcript_import import import_session, parse_upload
+from api.validation import DbId
 from personas.schema import Persona
 
 router = APIRouter(include_in_schema=False)
@@ -129,7 +130,7 @@ def start(persona_id: str, request: Request, db: SessionDep, user: PageUser) -> 
     return RedirectResponse(f"/sessions/{session.id}", status_code=303)
 
 
-def _own_assignment(request: Request, db: SessionDep, user: User, assignment_id: int) -> Any:
+def _own_assignment(request: Request, db: SessionDep, user: User, assignment_id: DbId) -> Any:
     assignment = db.get(Assignment, assignment_id)
     persona = None
     if assignment is not None and assignment in candidate_assignments(db, user):
@@ -140,14 +141,14 @@ def _own_assignment(request: Request, db: SessionDep, user: User, assignment_id:
 
 
 @router.get("/scenarios/{assignment_id}", response_class=HTMLResponse)
-def assignment_brief(assignment_id: int, request: Request, db: SessionDep, user: PageUser) -> Response:
+def assignment_brief(assignment_id: DbId, request: Request, db: SessionDep, user: PageUser) -> Response:
     _assignment, persona, status = _own_assignment(request, db, user, assignment_id)
     return render(request, "brief.html", user, persona=public_view(persona), assignment=status,
                   start_url=f"/scenarios/{assignment_id}/demarrer")
 
 
 @router.post("/scenarios/{assignment_id}/demarrer")
-def assignment_start(assignment_id: int, request: Request, db: SessionDep, user: PageUser) -> Response:
+def assignment_start(assignment_id: DbId, request: Request, db: SessionDep, user: PageUser) -> Response:
     assignment, persona, _status = _own_assignment(request, db, user, assignment_id)
     try:
         session = dialogue.start_or_resume_assignment(db, user, assignment, persona)
@@ -158,8 +159,7 @@ def assignment_start(assignment_id: int, request: Request, db: SessionDep, user:
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
 def chat(session_id: str, request: Request, db: SessionDep, user: PageUser) -> Response:
-    session = or_not_found("Session introuvable.", visible_session, db, session_id, user)
-    dialogue.expire_if_due(db, session)
+    session = dialogue.view_of(db, or_not_found("Session introuvable.", visible_session, db, session_id, user))
     persona = persona_library(request).get(session.persona_id)
     mask = review.blind_masker(db, session, user)  # a juror marking blind reads no name
     return render(request, "chat.html", user, session=session,
@@ -170,8 +170,7 @@ def chat(session_id: str, request: Request, db: SessionDep, user: PageUser) -> R
 
 @router.get("/sessions/{session_id}/rapport", response_class=HTMLResponse)
 def report(session_id: str, request: Request, db: SessionDep, user: PageUser) -> Response:
-    session = or_not_found("Session introuvable.", visible_session, db, session_id, user)
-    dialogue.expire_if_due(db, session)
+    session = dialogue.view_of(db, or_not_found("Session introuvable.", visible_session, db, session_id, user))
     visible = feedback_visible(session, user)
     mask = review.blind_masker(db, session, user)  # a juror marking blind reads no name
     data = session.report or {}
@@ -252,7 +251,7 @@ def cohort_create(request: Request, db: SessionDep, user: TrainerPageUser, name:
     return RedirectResponse(f"/promotions/{cohort.id}", status_code=303)
 
 
-def _managed_cohort(db: SessionDep, cohort_id: int, user: User) -> Cohort:
+def _managed_cohort(db: SessionDep, cohort_id: DbId, user: User) -> Cohort:
     return or_not_found("Promotion introuvable.", managed_cohort, db, cohort_id, user)
 
 
@@ -268,13 +267,13 @@ def _cohort_page(request: Request, db: SessionDep, user: User, cohort: Cohort, *
 
 
 @router.get("/promotions/{cohort_id}", response_class=HTMLResponse)
-def cohort_page(cohort_id: int, request: Request, db: SessionDep, user: PageUser) -> Response:
+def cohort_page(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser) -> Response:
     cohort = _managed_cohort(db, cohort_id, user)
     return _cohort_page(request, db, user, cohort)
 
 
 @router.post("/promotions/{cohort_id}/import", response_class=HTMLResponse)
-def cohort_import(cohort_id: int, request: Request, db: SessionDep, user: PageUser,
+def cohort_import(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser,
                   settings: SettingsDep, file: UploadFile = File(...)) -> Response:
     cohort = _managed_cohort(db, cohort_id, user)
     try:
@@ -285,7 +284,7 @@ def cohort_import(cohort_id: int, request: Request, db: SessionDep, user: PageUs
 
 
 @router.post("/promotions/{cohort_id}/scenarios")
-def cohort_assign(cohort_id: int, request: Request, db: SessionDep, user: PageUser,
+def cohort_assign(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser,
                   persona_id: str = Form(""), mode: str = Form("practice"), duration_minutes: int = Form(20),
                   closes_at: str = Form(""), max_attempts: str = Form("")) -> Response:
     cohort = _managed_cohort(db, cohort_id, user)
@@ -309,7 +308,7 @@ def cohort_assign(cohort_id: int, request: Request, db: SessionDep, user: PageUs
 
 
 @router.post("/promotions/{cohort_id}/comptes", response_class=HTMLResponse)
-def cohort_account(cohort_id: int, request: Request, db: SessionDep, user: PageUser,
+def cohort_account(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser,
                    username: str = Form(""), full_name: str = Form(""), role: str = Form("candidate"),
                    password: str = Form(""), extra_time_percent: int = Form(0)) -> Response:
     """Create one account (a candidate joins the cohort) from the cohort page."""
@@ -328,9 +327,9 @@ def cohort_account(cohort_id: int, request: Request, db: SessionDep, user: PageU
 
 
 @router.post("/promotions/{cohort_id}/transcriptions", response_class=HTMLResponse)
-def cohort_transcript_import(cohort_id: int, request: Request, db: SessionDep, user: PageUser,
+def cohort_transcript_import(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser,
                              settings: SettingsDep, file: UploadFile = File(...), bloc: int = Form(2),
-                             candidate_id: int = Form(0), candidate_name: str = Form(""),
+                             candidate_id: DbId = Form(0), candidate_name: str = Form(""),
                              title: str = Form("")) -> Response:
     """Score a live role-play's transcript (JSON, CSV or « Nom : texte ») as a session of a member."""
     cohort = _managed_cohort(db, cohort_id, user)

@@ -20,6 +20,7 @@ from api.routers.web import JurorPageUser, PageUser, or_not_found, render
 from api.services import review
 from api.services.charts import line_chart
 from api.services.dialogue import turns_of
+from api.validation import DbId
 
 router = APIRouter(include_in_schema=False)
 
@@ -135,7 +136,7 @@ def reopen_submit(session_id: str, request: Request, db: SessionDep, user: PageU
 
 
 @router.get("/jury/promotions/{cohort_id}/accord")
-def agreement_page(cohort_id: int, request: Request, db: SessionDep, user: PageUser) -> Response:
+def agreement_page(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser) -> Response:
     cohort = or_not_found("Promotion introuvable.", managed_cohort, db, cohort_id, user)
     return render(request, "review_agreement.html", user, cohort=cohort,
                   agreement=review.cohort_agreement(db, cohort_id))

@@ -30,6 +30,7 @@ from api.services import review
 from api.services.exports import cohort_csv, session_export
 from api.services.grid_pdf import grid_pdf
 from api.services.transcript_import import import_session, parse_upload
+from api.validation import DbId, SessionId
 
 router = APIRouter(tags=["correction par le jury"])
 Juror = Depends(require_roles(Role.juror))
@@ -47,7 +48,7 @@ class Preferences(SQLModel):
 
 class ImportResult(SQLModel):
     session_id: str
-    candidate_id: int
+    candidate_id: DbId
     bloc: int
     turns: int
     criteria: int
@@ -56,7 +57,7 @@ class ImportResult(SQLModel):
 @router.get("/api/reviews/queue", summary="File de correction du juré",
             description="Sessions terminées assignées au juré, avec leur état (à corriger, en cours, signée) "
                         "et ce qui reste à faire. Filtres : promotion, bloc, état.")
-def get_queue(db: SessionDep, cohort_id: int | None = None, bloc: int | None = None,
+def get_queue(db: SessionDep, cohort_id: DbId | None = None, bloc: DbId | None = None,
               status: QueueStatus | None = None, user: User = Juror) -> dict[str, Any]:
     return review.queue(db, user, cohort_id, bloc, status)
 
@@ -77,14 +78,14 @@ def put_preferences(body: PreferenceUpdate, db: SessionDep, user: User = Juror) 
                         "faire, chiffres face à la médiane de la promotion, état caché du persona. Les grilles des "
                         "autres jurés ne sont visibles qu'une fois toutes signées.",
             responses={**SESSION_404, **LOCKED_409})
-def get_review(session_id: str, db: SessionDep, user: User = Reader) -> dict[str, Any]:
+def get_review(session_id: SessionId, db: SessionDep, user: User = Reader) -> dict[str, Any]:
     return review.build_review(db, review_session(db, session_id, user), user)
 
 
 @router.put("/api/sessions/{session_id}/review/criteria/{criterion_id}", summary="Fixer le niveau d'un critère",
             description="Un commentaire est obligatoire quand le niveau diffère du niveau automatique (422).",
             responses={**SESSION_404, **LOCKED_409})
-def put_criterion(session_id: str, criterion_id: str, body: CriterionUpdate, db: SessionDep,
+def put_criterion(session_id: SessionId, criterion_id: str, body: CriterionUpdate, db: SessionDep,
                   user: User = Juror) -> dict[str, Any]:
     session = juror_session(db, session_id, user)
     review.set_criterion(db, session, user, criterion_id, body.level, body.comment)
@@ -93,7 +94,7 @@ def put_criterion(session_id: str, criterion_id: str, body: CriterionUpdate, db:
 
 @router.put("/api/sessions/{session_id}/review/decision", summary="Décision finale (acquis / non acquis)",
             responses={**SESSION_404, **LOCKED_409})
-def put_decision(session_id: str, body: DecisionUpdate, db: SessionDep, user: User = Juror) -> dict[str, Any]:
+def put_decision(session_id: SessionId, body: DecisionUpdate, db: SessionDep, user: User = Juror) -> dict[str, Any]:
     session = juror_session(db, session_id, user)
     review.set_decision(db, session, user, body.decision, body.comment)
     return review.build_review(db, session, user)
@@ -101,7 +102,7 @@ def put_decision(session_id: str, body: DecisionUpdate, db: SessionDep, user: Us
 
 @router.post("/api/sessions/{session_id}/review/sign", summary="Signer la grille (elle est alors verrouillée)",
              responses={**SESSION_404, **LOCKED_409, 422: {"description": "Grille incomplète"}})
-def post_sign(session_id: str, db: SessionDep, user: User = Juror) -> dict[str, Any]:
+def post_sign(session_id: SessionId, db: SessionDep, user: User = Juror) -> dict[str, Any]:
     session = juror_session(db, session_id, user)
     review.sign(db, session, user)
     return review.build_review(db, session, user)
@@ -109,7 +110,7 @@ def post_sign(session_id: str, db: SessionDep, user: User = Juror) -> dict[str, 
 
 @router.post("/api/sessions/{session_id}/review/reopen", summary="Rouvrir une grille signée (motif enregistré)",
              responses={**SESSION_404, 409: {"description": "La grille n'est pas signée"}})
-def post_reopen(session_id: str, body: ReopenRequest, db: SessionDep, user: User = Juror) -> dict[str, Any]:
+def post_reopen(session_id: SessionId, body: ReopenRequest, db: SessionDep, user: User = Juror) -> dict[str, Any]:
     session = juror_session(db, session_id, user)
     review.reopen(db, session, user, body.reason)
     return review.build_review(db, session, user)
@@ -117,7 +118,7 @@ def post_reopen(session_id: str, body: ReopenRequest, db: SessionDep, user: User
 
 @router.get("/api/sessions/{session_id}/review/audit", response_model=list[ReviewAuditPublic],
             summary="Journal des modifications (lecture seule, jamais modifié ni effacé)", responses=SESSION_404)
-def get_audit(session_id: str, db: SessionDep, user: User = Reader) -> list[ReviewAuditPublic]:
+def get_audit(session_id: SessionId, db: SessionDep, user: User = Reader) -> list[ReviewAuditPublic]:
     session = review_session(db, session_id, user)
     grid_ids: set[int] | None = None
     if user.role == Role.juror and not review.all_signed(db, session.id):
@@ -128,7 +129,7 @@ def get_audit(session_id: str, db: SessionDep, user: User = Reader) -> list[Revi
 
 @router.get("/api/sessions/{session_id}/review/grid.pdf", summary="Grille d'évaluation en PDF",
             response_class=Response, responses={**SESSION_404, 200: {"content": {"application/pdf": {}}}})
-def get_grid_pdf(session_id: str, db: SessionDep, user: User = Reader) -> Response:
+def get_grid_pdf(session_id: SessionId, db: SessionDep, user: User = Reader) -> Response:
     session = review_session(db, session_id, user)
     view = review.build_review(db, session, user)
     grids = ([view["grid"]] if view["grid"] else []) + view["other_grids"]
@@ -139,7 +140,7 @@ def get_grid_pdf(session_id: str, db: SessionDep, user: User = Reader) -> Respon
 
 @router.get("/api/sessions/{session_id}/review/export.json",
             summary="Export JSON : transcription, annotations, grilles, journal", responses=SESSION_404)
-def get_session_export(session_id: str, db: SessionDep, user: User = Reader) -> Response:
+def get_session_export(session_id: SessionId, db: SessionDep, user: User = Reader) -> Response:
     data = session_export(db, review_session(db, session_id, user), user)
     return Response(json.dumps(data, ensure_ascii=False, default=str, indent=2), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="session-{session_id[:8]}.json"'})
@@ -149,7 +150,7 @@ def get_session_export(session_id: str, db: SessionDep, user: User = Reader) -> 
             description="Niveaux finaux, commentaires et décision des grilles signées. Le candidat n'y accède "
                         "qu'après publication du retour (403 avant) ; les jurés restent anonymes.",
             responses={**SESSION_404, 403: {"description": "Retour pas encore publié"}})
-def get_feedback(session_id: str, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def get_feedback(session_id: SessionId, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     session = visible_session(db, session_id, user)
     if session.status != SessionStatus.ended:
         raise ApiError(409, "session_active", "La session n'est pas terminée.")
@@ -162,14 +163,14 @@ def get_feedback(session_id: str, db: SessionDep, user: CurrentUser) -> dict[str
             description="Accord brut et kappa de Cohen (simple et pondéré quadratique) entre les deux premières "
                         "grilles signées de chaque session doublement corrigée, par critère et au total ; accord "
                         "entre jurés et notation automatique ; désaccords à concilier.")
-def get_agreement(cohort_id: int, db: SessionDep, user: User = Manager) -> dict[str, Any]:
+def get_agreement(cohort_id: DbId, db: SessionDep, user: User = Manager) -> dict[str, Any]:
     managed_cohort(db, cohort_id, user)
     return review.cohort_agreement(db, cohort_id)
 
 
 @router.get("/api/reviews/cohorts/{cohort_id}/export.csv", summary="Export CSV des grilles d'une promotion",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-def get_cohort_csv(cohort_id: int, db: SessionDep, user: User = Manager) -> Response:
+def get_cohort_csv(cohort_id: DbId, db: SessionDep, user: User = Manager) -> Response:
     managed_cohort(db, cohort_id, user)
     return Response(cohort_csv(db, cohort_id), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="promotion-{cohort_id}-grilles.csv"'})
@@ -180,8 +181,8 @@ def get_cohort_csv(cohort_id: int, db: SessionDep, user: User = Manager) -> Resp
              description="Fichier JSON (format de scoring.transcript), CSV (colonnes speaker/text) ou texte "
                          "« Nom : texte » ; le bloc est obligatoire. La session est notée puis corrigée comme une "
                          "session de chat ; elle appartient au candidat indiqué (de vos promotions) ou à vous.")
-def post_import(db: SessionDep, settings: SettingsDep, file: UploadFile = File(...), bloc: int = Form(...),
-                candidate_id: int | None = Form(None), candidate_name: str = Form(""), title: str = Form(""),
+def post_import(db: SessionDep, settings: SettingsDep, file: UploadFile = File(...), bloc: DbId = Form(...),
+                candidate_id: DbId | None = Form(None), candidate_name: str = Form(""), title: str = Form(""),
                 user: User = Manager) -> ImportResult:
     if bloc not in (2, 4, 5):
         raise ApiError(422, "invalid_bloc", "Bloc invalide : 2, 4 ou 5.")

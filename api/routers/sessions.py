@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Header, Request
 from sqlmodel import SQLModel
 
 from api.access import feedback_visible, own_session, visible_session, visible_sessions
@@ -23,12 +23,13 @@ from api.models.roleplay import (
 from api.services import dialogue, review
 from api.services.assignments import candidate_assignments
 from api.services.personas import PersonaLibrary
+from api.validation import ClientKey, DbId, SessionId
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
 
 class JurorAdd(SQLModel):
-    juror_id: int
+    juror_id: DbId
 
 
 def detail(db: SessionDep, session: RoleplaySession,
@@ -72,31 +73,46 @@ def create_session(body: RoleplaySessionCreate, request: Request, db: SessionDep
 
 
 @router.get("/{session_id}", response_model=RoleplaySessionDetail, summary="Session et transcription")
-def get_session(session_id: str, db: SessionDep, user: CurrentUser) -> RoleplaySessionDetail:
-    session = visible_session(db, session_id, user)
+def get_session(session_id: SessionId, db: SessionDep, user: CurrentUser) -> RoleplaySessionDetail:
+    session = dialogue.view_of(db, visible_session(db, session_id, user))
     return detail(db, session, review.blind_masker(db, session, user))
+
+
+def client_key_of(body: MessageCreate, header: str | None) -> str | None:
+    """The message's idempotency key, from the header or the body (422 if they disagree)."""
+    if header is not None and body.client_key is not None and header != body.client_key:
+        raise ApiError(422, "invalid_request", "Clé de message différente dans l'en-tête et dans le corps.")
+    return header if header is not None else body.client_key
 
 
 @router.post("/{session_id}/messages", response_model=list[PersonaLine],
              summary="Envoyer un message au persona",
+             description="Avec une clé (`Idempotency-Key` ou `client_key`), renvoyer le même message donne "
+                         "la réponse déjà enregistrée (ou 409 `turn_pending` tant qu'il attend), jamais un "
+                         "second tour. Tant qu'un message attend sa réponse, un nouveau message reçoit 409 "
+                         "`turn_pending` avec l'identifiant du tour en attente (`error.turn_id`).",
              responses={503: {"description": "Persona indisponible : le message est enregistré"}})
-def post_message(session_id: str, body: MessageCreate, db: SessionDep, user: CurrentUser,
-                 rasa: RasaDep, settings: SettingsDep) -> list[PersonaLine]:
+def post_message(session_id: SessionId, body: MessageCreate, db: SessionDep, user: CurrentUser,
+                 rasa: RasaDep, settings: SettingsDep,
+                 idempotency_key: Annotated[ClientKey | None, Header(alias="Idempotency-Key")] = None,
+                 ) -> list[PersonaLine]:
     session = own_session(db, session_id, user)
-    replies = dialogue.post_message(db, rasa, session, body.text, settings.max_message_chars)
+    replies = dialogue.post_message(db, rasa, session, body.text, settings.max_message_chars,
+                                    client_key=client_key_of(body, idempotency_key))
     return [PersonaLine(speaker=t.speaker_name, text=t.text) for t in replies]
 
 
 @router.post("/{session_id}/retry", response_model=list[PersonaLine],
-             summary="Renvoyer le dernier message resté sans réponse")
-def retry(session_id: str, db: SessionDep, user: CurrentUser, rasa: RasaDep) -> list[PersonaLine]:
+             summary="Renvoyer le plus ancien message resté sans réponse",
+             responses={503: {"description": "Persona indisponible : le message reste enregistré"}})
+def retry(session_id: SessionId, db: SessionDep, user: CurrentUser, rasa: RasaDep) -> list[PersonaLine]:
     session = own_session(db, session_id, user)
     replies = dialogue.retry_pending(db, rasa, session)
     return [PersonaLine(speaker=t.speaker_name, text=t.text) for t in replies]
 
 
 @router.post("/{session_id}/end", summary="Terminer la session (rapport en entraînement, accusé en examen)")
-def end(session_id: str, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def end(session_id: SessionId, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     session = dialogue.end_session(db, own_session(db, session_id, user))
     if not feedback_visible(session, user):
         return {"submitted": True, "message": "Votre session d'examen est remise. Le retour sera publié par le jury."}
@@ -104,9 +120,8 @@ def end(session_id: str, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.get("/{session_id}/report", summary="Rapport de score d'une session terminée")
-def report(session_id: str, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
-    session = visible_session(db, session_id, user)
-    dialogue.expire_if_due(db, session)
+def report(session_id: SessionId, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    session = dialogue.view_of(db, visible_session(db, session_id, user))
     if session.status != SessionStatus.ended or session.report is None:
         raise ApiError(409, "session_active", "La session n'est pas terminée : pas encore de rapport.")
     if not feedback_visible(session, user):

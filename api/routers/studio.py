@@ -29,6 +29,7 @@ from api.models.studio import (
 from api.services import dialogue, studio, studio_rubrics
 from api.services.personas import PersonaLibrary
 from api.services.yaml_diff import diff_text, unified_diff
+from api.validation import DbId, SessionId
 
 router = APIRouter(prefix="/api/studio", tags=["studio"])
 Trainer = Depends(require_roles(Role.trainer, Role.admin))
@@ -141,7 +142,7 @@ def _editable(db: SessionDep, request: Request, studio_id: str) -> Any:
 
 
 @router.get("/personas/{studio_id}/versions/{number}", summary="Texte YAML d'une version")
-def get_version(studio_id: str, number: int, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
+def get_version(studio_id: str, number: DbId, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
     version = studio.get_version(db, studio.get_persona(db, studio_id).id, number)
     return {
         "number": version.number,
@@ -152,7 +153,7 @@ def get_version(studio_id: str, number: int, db: SessionDep, user: User = Traine
 
 
 @router.get("/personas/{studio_id}/diff", summary="Différences entre deux versions (diff unifié)")
-def diff(studio_id: str, db: SessionDep, a: int, b: int, user: User = Trainer) -> dict[str, Any]:
+def diff(studio_id: str, db: SessionDep, a: DbId, b: DbId, user: User = Trainer) -> dict[str, Any]:
     persona = studio.get_persona(db, studio_id)
     old, new = studio.get_version(db, persona.id, a), studio.get_version(db, persona.id, b)
     lines = unified_diff(
@@ -163,7 +164,7 @@ def diff(studio_id: str, db: SessionDep, a: int, b: int, user: User = Trainer) -
 
 @router.get("/personas/{studio_id}/export", summary="Exporter le fichier YAML (octets exacts de la version)")
 def export(
-    studio_id: str, request: Request, db: SessionDep, version: int | None = None, user: User = Trainer
+    studio_id: str, request: Request, db: SessionDep, version: DbId | None = None, user: User = Trainer
 ) -> Response:
     text = studio.source_text(db, _library(request), _dir(request), studio_id, version)
     return Response(
@@ -187,7 +188,7 @@ def change_status(
 
 @router.get("/personas/{studio_id}/lint", summary="Avertissements de conception (python -m personas lint)")
 def lint(
-    studio_id: str, request: Request, db: SessionDep, version: int | None = None, user: User = Trainer
+    studio_id: str, request: Request, db: SessionDep, version: DbId | None = None, user: User = Trainer
 ) -> dict[str, Any]:
     text = studio.source_text(db, _library(request), _dir(request), studio_id, version)
     errors, warnings = studio.lint_text(text, f"{studio_id}.yaml", studio.scripts_of(db, _library(request), studio_id))
@@ -208,7 +209,7 @@ def start_trial(
 
 
 @router.get("/trials/{trial_id}/state", summary="État caché du persona pendant un essai")
-def trial_state(trial_id: str, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
+def trial_state(trial_id: SessionId, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
     session = studio.trial_session(db, trial_id, user)
     return studio.state_panel(session, dialogue.turns_of(db, session.id))
 
@@ -217,7 +218,7 @@ def trial_state(trial_id: str, db: SessionDep, user: User = Trainer) -> dict[str
 
 
 @router.get("/rubrics/{bloc}", summary="Grille d'un bloc : versions et texte de la dernière")
-def get_rubric(bloc: int, db: SessionDep, version: int | None = None, user: User = Trainer) -> dict[str, Any]:
+def get_rubric(bloc: int, db: SessionDep, version: DbId | None = None, user: User = Trainer) -> dict[str, Any]:
     number, text = studio_rubrics.rubric_text(db, bloc, version)
     names = studio.names_by_id(db)
     versions = [
@@ -237,7 +238,7 @@ def save_rubric(bloc: int, body: YamlSave, db: SessionDep, user: User = Trainer)
 
 
 @router.get("/rubrics/{bloc}/diff", summary="Différences entre deux versions de la grille")
-def rubric_diff(bloc: int, a: int, b: int, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
+def rubric_diff(bloc: int, a: DbId, b: DbId, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
     (_, old), (_, new) = studio_rubrics.rubric_text(db, bloc, a), studio_rubrics.rubric_text(db, bloc, b)
     lines = unified_diff(old, new, f"bloc{bloc}.yaml (version {a})", f"bloc{bloc}.yaml (version {b})")
     return {"a": a, "b": b, "diff": diff_text(lines)}
@@ -248,12 +249,12 @@ def rubric_diff(bloc: int, a: int, b: int, db: SessionDep, user: User = Trainer)
     status_code=201,
     summary="Re-noter une session terminée avec une version de la grille",
 )
-def regrade(session_id: str, body: RegradeCreate, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
+def regrade(session_id: SessionId, body: RegradeCreate, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
     session = visible_session(db, session_id, user)
     studio_rubrics.regrade(db, session, user, body.version)
     return studio_rubrics.grades_of(db, session)
 
 
 @router.get("/sessions/{session_id}/grades", summary="Note d'origine et re-notations d'une session")
-def grades(session_id: str, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
+def grades(session_id: SessionId, db: SessionDep, user: User = Trainer) -> dict[str, Any]:
     return studio_rubrics.grades_of(db, visible_session(db, session_id, user))

@@ -23,6 +23,7 @@ from api.models import StudioStatus, User
 from api.routers.web import PageNotFound, TrainerPageUser, or_not_found, persona_library, render, trainer_page_user
 from api.services import dialogue, studio, studio_rubrics
 from api.services.yaml_diff import unified_diff
+from api.validation import DbId
 
 # Anonymous callers go to the login page; other roles get the same 404 as a missing page.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(trainer_page_user)])
@@ -288,7 +289,7 @@ def studio_status(
 
 @router.get("/studio/personas/{persona_id}/diff", response_class=HTMLResponse)
 def studio_diff(
-    persona_id: str, request: Request, db: SessionDep, user: TrainerPageUser, a: int = 0, b: int = 0
+    persona_id: str, request: Request, db: SessionDep, user: TrainerPageUser, a: DbId = 0, b: DbId = 0
 ) -> Response:
     old = or_not_found("Version introuvable.", studio.get_version, db, persona_id, a)
     new = or_not_found("Version introuvable.", studio.get_version, db, persona_id, b)
@@ -413,7 +414,8 @@ def rubric_regrade(
 
 
 @router.get("/studio/grilles/{bloc}/diff", response_class=HTMLResponse)
-def rubric_diff(bloc: str, request: Request, db: SessionDep, user: TrainerPageUser, a: int = 0, b: int = 0) -> Response:
+def rubric_diff(bloc: str, request: Request, db: SessionDep, user: TrainerPageUser, a: DbId = 0,
+                b: DbId = 0) -> Response:
     number = _bloc(bloc)
     _, old_text = or_not_found("Version introuvable.", studio_rubrics.rubric_text, db, number, a)
     _, new_text = or_not_found("Version introuvable.", studio_rubrics.rubric_text, db, number, b)

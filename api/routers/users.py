@@ -11,17 +11,18 @@ from api.errors import ApiError
 from api.models import Role, User
 from api.models.user import UserCreate, UserPublic, UserUpdate
 from api.services.accounts import create_account
+from api.validation import DbId
 
 router = APIRouter(prefix="/api/users", tags=["comptes"])
 Manager = Depends(require_roles(Role.admin, Role.trainer))
 
 
 class AccountCreate(UserCreate):
-    cohort_id: int | None = None
+    cohort_id: DbId | None = None
     extra_time_percent: int = Field(default=0, ge=0, le=200)
 
 
-def managed_user(db: SessionDep, user_id: int, manager: User) -> User:
+def managed_user(db: SessionDep, user_id: DbId, manager: User) -> User:
     user = db.get(User, user_id)
     if user is None:
         raise ApiError(404, "user_not_found", "Compte introuvable.")
@@ -51,7 +52,7 @@ def create_user(body: AccountCreate, db: SessionDep, user: User = Manager) -> Us
 
 
 @router.patch("/{user_id}", response_model=UserPublic, summary="Modifier un compte (nom, actif, temps supplémentaire)")
-def update_user(user_id: int, body: UserUpdate, db: SessionDep, user: User = Manager) -> User:
+def update_user(user_id: DbId, body: UserUpdate, db: SessionDep, user: User = Manager) -> User:
     target = managed_user(db, user_id, user)
     for key, value in body.model_dump(exclude_unset=True).items():
         setattr(target, key, value)

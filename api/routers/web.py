@@ -26,13 +26,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.access import is_manager
 from api.config import ROOT
 from api.deps import SESSION_COOKIE, OptionalUser
-from api.errors import ApiError
+from api.errors import ApiError, id_out_of_range, validation_response
 from api.models import Role, User
 from api.security import csrf_token_for
 from api.services.assignments import aware
@@ -142,3 +143,10 @@ def install_page_handlers(app: FastAPI) -> None:
     async def _page_not_found(request: Request, exc: PageNotFound) -> HTMLResponse:
         user = getattr(request.state, "page_user", None)
         return render(request, "error.html", user, status_code=404, message=exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # A page naming an impossible id gets the same French 404 page as a missing one.
+        if id_out_of_range(exc) and not request.url.path.startswith("/api/"):
+            return await _page_not_found(request, PageNotFound())
+        return validation_response(exc)

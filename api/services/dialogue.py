@@ -2,16 +2,26 @@
 
 The candidate's turn is committed before Rasa is called, so that a Rasa outage loses nothing: the
 turn stays `pending` and can be sent again (`retry`) once Rasa is back.
+
+Each candidate turn is answered exactly once:
+- while a turn is pending, no other may be added (409 `turn_pending` with its id): the candidate
+  sends it again (`retry`, which answers the oldest pending turn) instead of typing it twice;
+- a message may carry a client key: posting it again resolves to the stored turn (its stored reply,
+  or 409 while it is pending), never to a second turn;
+- the checks and the writes run under the session's row lock (`lock_session`), which holds across
+  app workers, and the reply is stored only if the turn is still pending (two retries racing store
+  one answer). Rasa is never called with the lock held.
+Pending turns are left out of the history sent to Rasa and out of scoring until answered.
 """
 
 from __future__ import annotations
 
 import random
-import threading
-from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.errors import ApiError
@@ -19,20 +29,60 @@ from api.models import Assignment, RoleplaySession, SessionMode, SessionStatus, 
 from api.models.base import utcnow
 from api.services.assignments import aware, check_can_start, deadline_for, status_of
 from api.services.rasa_client import RasaClient, RasaUnavailable
-from api.services.scoring import score_session
+from api.services.scoring import answered_turns, score_session
+from api.validation import TextRefused, clean_message
 from personas.engine import opening_lines
 from personas.schema import Persona
 
-_session_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
-PERSONA_UNAVAILABLE = (
-    "Le persona est momentanément indisponible : votre message est bien enregistré. "
-    "Réessayez dans un instant."
-)
+def persona_unavailable(reason: str) -> str:
+    """The 503 message: which part is down, and that the message is kept."""
+    return (f"Le persona est momentanément indisponible ({reason}) : votre message est bien enregistré. "
+            "Réessayez dans un instant avec « Renvoyer ».")
 
 
 def turns_of(db: Session, session_id: str) -> list[Turn]:
     return list(db.exec(select(Turn).where(Turn.session_id == session_id).order_by(col(Turn.seq))))
+
+
+def lock_session(db: Session, session_id: str) -> RoleplaySession:
+    """Take the session's lock until this transaction ends, and return the session as stored.
+
+    Why the database: app workers are separate processes, an in-process lock would not see the
+    others. PostgreSQL locks the session's row (SELECT … FOR UPDATE); SQLite has no row locks, so a
+    no-op write takes its database write lock (pysqlite opens the transaction at that write).
+    Either lock is released by the caller's commit or rollback; keep the transaction short.
+    """
+    if db.get_bind().dialect.name == "sqlite":
+        db.connection().execute(
+            update(RoleplaySession).where(col(RoleplaySession.id) == session_id).values(id=RoleplaySession.id)
+        )
+    statement = (select(RoleplaySession).where(RoleplaySession.id == session_id)
+                 .with_for_update().execution_options(populate_existing=True))
+    return db.exec(statement).one()
+
+
+def oldest_pending(db: Session, session_id: str) -> Turn | None:
+    """The first candidate turn still waiting for the persona's answer."""
+    return db.exec(select(Turn).where(Turn.session_id == session_id, Turn.speaker_role == "candidate",
+                                      Turn.status == TurnStatus.pending).order_by(col(Turn.seq))).first()
+
+
+def replies_to(db: Session, turn: Turn) -> list[Turn]:
+    """The persona lines stored as the answer to this candidate turn (up to the next candidate turn)."""
+    replies: list[Turn] = []
+    for later in db.exec(select(Turn).where(Turn.session_id == turn.session_id, Turn.seq > turn.seq)
+                         .order_by(col(Turn.seq))):
+        if later.speaker_role == "candidate":
+            break
+        replies.append(later)
+    return replies
+
+
+def turn_pending_error(turn: Turn) -> ApiError:
+    return ApiError(409, "turn_pending",
+                    "Un message précédent attend encore la réponse du persona : renvoyez-le (« Renvoyer ») "
+                    "avant d'en écrire un autre.", extra={"turn_id": turn.id})
 
 
 def start_session(db: Session, candidate: User, persona: Persona, seed: int | None = None, *,
@@ -71,6 +121,8 @@ def start_or_resume_assignment(db: Session, candidate: User, assignment: Assignm
 
 
 def _history(turns: list[Turn]) -> list[dict[str, Any]]:
+    """What the persona heard so far: pending candidate turns are not part of the conversation yet."""
+    turns = answered_turns(turns)
     return [{"speaker_role": t.speaker_role, "speaker_id": t.speaker_id, "text": t.text} for t in turns]
 
 
@@ -94,11 +146,11 @@ def _parse_reply(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
 def _forward(db: Session, rasa: RasaClient, session: RoleplaySession, candidate_turn: Turn) -> list[Turn]:
     """Send a stored candidate turn to Rasa and store the persona's answer."""
     turns = turns_of(db, session.id)
-    previous = [t for t in turns if t.seq < candidate_turn.seq]
+    previous = [t for t in turns if t.id != candidate_turn.id]
     metadata = {"roleplay": {
         "session_id": session.id,
         "seed": session.seed,
-        "turn_index": sum(1 for t in previous if t.speaker_role == "candidate"),
+        "turn_index": sum(1 for t in answered_turns(previous) if t.speaker_role == "candidate"),
         "persona": session.persona_snapshot,
         "state": session.state,
         "history": _history(previous),
@@ -109,9 +161,15 @@ def _forward(db: Session, rasa: RasaClient, session: RoleplaySession, candidate_
         messages = rasa.send(session.id, text, metadata)
         lines, state_message = _parse_reply(messages)
     except RasaUnavailable as error:
-        raise ApiError(503, "persona_unavailable", PERSONA_UNAVAILABLE,
+        raise ApiError(503, "persona_unavailable", persona_unavailable(str(error)),
                        extra={"turn_id": candidate_turn.id, "reason": str(error)}) from error
 
+    lock_session(db, session.id)  # until the commit below: one stored answer per turn, across workers
+    db.refresh(candidate_turn)
+    if candidate_turn.status != TurnStatus.pending:  # a concurrent retry stored its answer first
+        db.commit()
+        return replies_to(db, candidate_turn)
+    turns = turns_of(db, session.id)
     next_seq = max(t.seq for t in turns) + 1
     stored: list[Turn] = []
     for offset, line in enumerate(lines):
@@ -143,17 +201,22 @@ def time_is_up(session: RoleplaySession, now: datetime | None = None) -> bool:
     return deadline is not None and (now or datetime.now(UTC)) >= deadline
 
 
-def expire_if_due(db: Session, session: RoleplaySession) -> bool:
-    """End an active session whose time ran out (on any access: nothing runs in the background)."""
-    if session.status == SessionStatus.active and time_is_up(session):
-        with _session_locks[session.id]:
-            db.refresh(session)
-            if session.status == SessionStatus.active:
-                _close(db, session, "time_up")
-                db.commit()
-                db.refresh(session)
-        return True
-    return False
+def view_of(db: Session, session: RoleplaySession) -> RoleplaySession:
+    """The session as readers should see it, without writing: once its time is up, an active session
+    reads as ended (`time_up`, with its report computed on the fly). Nothing runs in the background,
+    so the stored row is closed by the next write (a message, a retry, the end).
+
+    Why not close it here: a read that writes takes the write lock on every page view and turns a
+    GET into a change.
+    """
+    if session.status != SessionStatus.active or not time_is_up(session):
+        return session
+    view = RoleplaySession(**session.model_dump(warnings=False))  # detached: never added to the database session
+    view.status = SessionStatus.ended
+    view.ended_reason = "time_up"
+    view.ended_at = session.deadline_at
+    view.report = score_session(view, turns_of(db, session.id), db)
+    return view
 
 
 def _require_active(db: Session, session: RoleplaySession) -> None:
@@ -166,54 +229,104 @@ def _require_active(db: Session, session: RoleplaySession) -> None:
                        "Cette session est terminée : aucun nouveau message n'est accepté.")
 
 
-def post_message(db: Session, rasa: RasaClient, session: RoleplaySession, text: str,
-                 max_chars: int) -> list[Turn]:
-    """Store the candidate's message, then get the persona's reply (503 if Rasa is down)."""
-    cleaned = text.strip()
+def checked_message(text: str, max_chars: int) -> str:
+    """The message as it will be stored, or a French 422: storable, not empty once invisible
+    characters are removed, not too long."""
+    try:
+        cleaned = clean_message(text)
+    except TextRefused as refused:
+        raise ApiError(422, "forbidden_character", refused.message) from refused
     if not cleaned:
         raise ApiError(422, "message_empty", "Le message est vide.")
     if len(cleaned) > max_chars:
         raise ApiError(422, "message_too_long",
                        f"Le message dépasse {max_chars} caractères ({len(cleaned)}). Raccourcissez-le.")
-    with _session_locks[session.id]:
-        db.refresh(session)
+    return cleaned
+
+
+def _turn_with_key(db: Session, session_id: str, client_key: str) -> Turn | None:
+    return db.exec(select(Turn).where(Turn.session_id == session_id, Turn.client_key == client_key)).first()
+
+
+def _resent(db: Session, turn: Turn, text: str) -> list[Turn]:
+    """A message posted again with the key of a stored turn: its stored answer, never a new turn."""
+    if turn.text != text:
+        raise ApiError(409, "client_key_reused",
+                       "Cette clé de message a déjà servi pour un autre texte : rechargez la page.")
+    if turn.status == TurnStatus.pending:
+        raise turn_pending_error(turn)
+    return replies_to(db, turn)
+
+
+def post_message(db: Session, rasa: RasaClient, session: RoleplaySession, text: str,
+                 max_chars: int, client_key: str | None = None) -> list[Turn]:
+    """Store the candidate's message, then get the persona's reply (503 if Rasa is down)."""
+    cleaned = checked_message(text, max_chars)
+    lock_session(db, session.id)
+    try:
+        existing = _turn_with_key(db, session.id, client_key) if client_key else None
+        if existing is not None:
+            replies = _resent(db, existing, cleaned)
+            db.commit()
+            return replies
         _require_active(db, session)
-        turns = turns_of(db, session.id)
-        candidate_turn = Turn(
-            session_id=session.id, seq=(turns[-1].seq + 1) if turns else 0, speaker_role="candidate",
-            speaker_id="candidate", speaker_name="Candidat·e", text=cleaned, status=TurnStatus.pending,
-        )
-        db.add(candidate_turn)
+        candidate_turn = _insert_turn(db, session, cleaned, client_key)
+    finally:
+        if db.in_transaction():
+            db.rollback()  # a refusal wrote nothing: end the transaction, release the lock
+    return _forward(db, rasa, session, candidate_turn)
+
+
+def _insert_turn(db: Session, session: RoleplaySession, text: str, client_key: str | None) -> Turn:
+    """Store a new pending candidate turn (the caller holds the session lock), unless one is pending."""
+    pending = oldest_pending(db, session.id)
+    if pending is not None:
+        raise turn_pending_error(pending)
+    turns = turns_of(db, session.id)
+    candidate_turn = Turn(
+        session_id=session.id, seq=(turns[-1].seq + 1) if turns else 0, speaker_role="candidate",
+        speaker_id="candidate", speaker_name="Candidat·e", text=text, status=TurnStatus.pending,
+        client_key=client_key,
+    )
+    db.add(candidate_turn)
+    try:
         db.commit()
-        db.refresh(candidate_turn)
-        return _forward(db, rasa, session, candidate_turn)
+    except IntegrityError as error:  # only if the lock did not hold (one shared test connection): never 500
+        db.rollback()
+        raise ApiError(409, "turn_conflict",
+                       "Un autre message vient d'être enregistré pour cette session : rechargez la page.") from error
+    db.refresh(candidate_turn)
+    return candidate_turn
 
 
 def retry_pending(db: Session, rasa: RasaClient, session: RoleplaySession) -> list[Turn]:
-    """Send the last unanswered candidate turn again (after a Rasa outage)."""
-    with _session_locks[session.id]:
-        db.refresh(session)
+    """Send the oldest unanswered candidate turn again (after a Rasa or action server outage)."""
+    lock_session(db, session.id)
+    try:
         _require_active(db, session)
-        turns = turns_of(db, session.id)
-        if not turns or turns[-1].speaker_role != "candidate" or turns[-1].status != TurnStatus.pending:
+        pending = oldest_pending(db, session.id)
+        if pending is None:
             raise ApiError(409, "nothing_to_retry", "Aucun message en attente de réponse.")
-        return _forward(db, rasa, session, turns[-1])
+        db.commit()  # release the lock: Rasa is called without it
+    finally:
+        if db.in_transaction():
+            db.rollback()
+    return _forward(db, rasa, session, pending)
 
 
 def _close(db: Session, session: RoleplaySession, reason: str) -> None:
     session.status = SessionStatus.ended
     session.ended_reason = reason
     session.ended_at = utcnow()
-    session.report = score_session(session, turns_of(db, session.id), db)
+    session.report = score_session(session, turns_of(db, session.id), db)  # pending turns left out
     db.add(session)
 
 
 def end_session(db: Session, session: RoleplaySession) -> RoleplaySession:
     """End the session (idempotent) and compute its score report."""
-    with _session_locks[session.id]:
-        db.refresh(session)
-        if session.status == SessionStatus.active:
-            _close(db, session, "time_up" if time_is_up(session) else "candidate")
-            db.commit()
-            db.refresh(session)
+    lock_session(db, session.id)
+    if session.status == SessionStatus.active:
+        _close(db, session, "time_up" if time_is_up(session) else "candidate")
+    db.commit()
+    db.refresh(session)
     return session

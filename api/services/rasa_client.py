@@ -8,7 +8,27 @@ import httpx
 
 
 class RasaUnavailable(Exception):
-    """Rasa or the action server did not answer usably; the caller keeps the candidate's turn."""
+    """Rasa or the action server did not answer usably; the caller keeps the candidate's turn.
+
+    `str()` is a French reason naming the part that failed, shown to the candidate.
+    """
+
+
+_HTTP_FAILURES = {
+    "ConnectError": "connexion refusée",
+    "ConnectTimeout": "délai de connexion dépassé",
+    "ReadTimeout": "délai de réponse dépassé",
+    "WriteTimeout": "délai d'envoi dépassé",
+    "PoolTimeout": "trop de requêtes en cours",
+    "RemoteProtocolError": "connexion interrompue",
+    "ReadError": "connexion interrompue",
+}
+
+
+def why(error: httpx.HTTPError) -> str:
+    """A French phrase for an HTTP failure (the class name only when it is an unusual one)."""
+    name = error.__class__.__name__
+    return _HTTP_FAILURES.get(name, f"erreur réseau {name}")
 
 
 class RasaClient:
@@ -31,20 +51,34 @@ class RasaClient:
                 json={"sender": sender, "message": text, "metadata": metadata},
             )
         except httpx.HTTPError as error:
-            raise RasaUnavailable(f"Rasa injoignable : {error.__class__.__name__}") from error
+            raise RasaUnavailable(self.diagnose(f"le serveur Rasa ne répond pas ({why(error)})")) from error
         if response.status_code != 200:
-            raise RasaUnavailable(f"Rasa a répondu {response.status_code}")
-        body = response.json()
+            raise RasaUnavailable(self.diagnose(f"le serveur Rasa a répondu {response.status_code}"))
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
         if not isinstance(body, list):
-            raise RasaUnavailable("réponse de Rasa illisible")
+            raise RasaUnavailable("réponse illisible du serveur Rasa")
         return body
+
+    def diagnose(self, otherwise: str) -> str:
+        """Which part made a turn fail. Rasa waits for the action server, so a hung or dead action
+        server shows up as Rasa's timeout: ask the action server first, then Rasa."""
+        actions = self.action_server_status()
+        if not actions["ok"]:
+            return f"le serveur d'actions ne répond pas ({actions['detail']})"
+        rasa = self.rasa_status()
+        if not rasa["ok"]:
+            return f"le serveur Rasa ne répond pas ({rasa['detail']})"
+        return otherwise
 
     def rasa_status(self) -> dict[str, Any]:
         """Rasa's /status (needs the token): model loaded or not."""
         try:
             response = self._client.get(f"{self.rasa_url}/status", params={"token": self.token}, timeout=3)
         except httpx.HTTPError as error:
-            return {"ok": False, "detail": f"injoignable ({error.__class__.__name__})"}
+            return {"ok": False, "detail": f"injoignable ({why(error)})"}
         if response.status_code != 200:
             return {"ok": False, "detail": f"statut HTTP {response.status_code}"}
         model = response.json().get("model_file")
@@ -55,6 +89,6 @@ class RasaClient:
         try:
             response = self._client.get(f"{self.action_server_url}/health", timeout=3)
         except httpx.HTTPError as error:
-            return {"ok": False, "detail": f"injoignable ({error.__class__.__name__})"}
+            return {"ok": False, "detail": f"injoignable ({why(error)})"}
         ok = response.status_code == 200
         return {"ok": ok, "detail": "prêt" if ok else f"statut HTTP {response.status_code}"}

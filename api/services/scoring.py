@@ -41,9 +41,16 @@ def _persona_refs(session: RoleplaySession) -> tuple[list[dict[str, Any]], list[
     return speaker_refs(persona), topic_refs(persona)
 
 
+def answered_turns(turns: list[Turn]) -> list[Turn]:
+    """The conversation as it happened: a candidate turn still pending was never heard by the persona,
+    so it is neither part of the persona's history nor scored until it is answered."""
+    return [turn for turn in turns if turn.status != TurnStatus.pending]
+
+
 def transcript_of(session: RoleplaySession, turns: list[Turn]) -> Transcript:
     """The documented transcript format, built from stored turns, with each candidate turn's stored
     reading. Pending candidate turns (never answered) are left out: the persona never heard them."""
+    turns = answered_turns(turns)
     speakers, topics = _persona_refs(session)
     return Transcript.model_validate({
         "negotiation": thresholds_of(session),
@@ -63,7 +70,6 @@ def transcript_of(session: RoleplaySession, turns: list[Turn]) -> Transcript:
                 "reading": turn.reading if turn.speaker_role == "candidate" else None,
             }
             for turn in turns
-            if not (turn.speaker_role == "candidate" and turn.status == TurnStatus.pending)
         ],
     })
 
@@ -90,7 +96,7 @@ def score_session(session: RoleplaySession, turns: list[Turn], db: Session | Non
     The version number used is kept in the report (`rubric_version_number`), so that a later
     re-grade with a newer rubric can be shown beside it.
     """
-    if not any(turn.speaker_role == "candidate" for turn in turns):
+    if not any(turn.speaker_role == "candidate" for turn in answered_turns(turns)):
         return empty_report("Aucun message du candidat : rien à évaluer.")
     number, rubric = latest_rubric(db, session.bloc) if db is not None else (0, None)
     try:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from api.errors import ApiError
 from api.models import Regrade, RoleplaySession, RubricVersion, SessionStatus, User
 from api.services.dialogue import turns_of
-from api.services.scoring import transcript_of
+from api.services.scoring import answered_turns, transcript_of
 from api.services.studio import FieldError, invalid
 from personas.loader import issues_from_validation
 from scoring.errors import ScoringInputError
@@ -104,7 +104,7 @@ def regrade(db: Session, session: RoleplaySession, user: User, number: int | Non
     rubric, errors = validate_rubric_text(text, bloc)
     if rubric is None:
         raise invalid(errors)
-    turns = turns_of(db, session.id)
+    turns = answered_turns(turns_of(db, session.id))
     if not any(t.speaker_role == "candidate" for t in turns):
         raise ApiError(409, "nothing_to_grade", "Aucun message du candidat : rien à évaluer.")
     try:

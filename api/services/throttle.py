@@ -1,14 +1,19 @@
 """Login throttling: after repeated failures, an account (from one address) must wait.
 
 Counts live in Redis when REDIS_URL is set, so that every app worker sees the same counts and they
-survive a restart of the app; otherwise in process memory (a single `make run` process).
+survive a restart of the app; otherwise in process memory (a single `make run` process). When Redis
+is configured but unreachable, counting falls back to memory with a logged warning (and Redis is
+tried again after a pause): a login must never fail because its throttle's store is down.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from typing import Protocol
+from typing import Any, Protocol
+
+log = logging.getLogger("roleplay")
 
 
 class ThrottleStore(Protocol):
@@ -59,6 +64,10 @@ class RedisStore:
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._prefix = prefix
 
+    def ping(self) -> None:
+        """Raises when Redis does not answer."""
+        self._redis.ping()
+
     def hit(self, key: str, window_seconds: int) -> int:
         name = self._prefix + key
         with self._redis.pipeline() as pipe:
@@ -77,6 +86,57 @@ class RedisStore:
 
     def reset(self, key: str) -> None:
         self._redis.delete(self._prefix + key)
+
+
+class FallbackStore:
+    """Redis, or process memory while Redis is unreachable (tried again every `retry_seconds`).
+
+    Why not answer 503 instead: throttling is a brake on guessing, not the login itself; one
+    process counting alone for a while is weaker but keeps every candidate able to sign in.
+    """
+
+    def __init__(self, primary: RedisStore, retry_seconds: float = 30.0) -> None:
+        self.primary = primary
+        self.memory = MemoryStore()
+        self.retry_seconds = retry_seconds
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    def _call(self, name: str, *args: Any) -> Any:
+        from redis.exceptions import RedisError
+
+        if time.monotonic() >= self._down_until:
+            try:
+                return getattr(self.primary, name)(*args)
+            except (RedisError, OSError) as error:
+                with self._lock:
+                    self._down_until = time.monotonic() + self.retry_seconds
+                log.warning("Redis injoignable (%s) : limitation des connexions en mémoire, nouvel essai dans "
+                            "%.0f s", error.__class__.__name__, self.retry_seconds)
+        return getattr(self.memory, name)(*args)
+
+    def hit(self, key: str, window_seconds: int) -> int:
+        return int(self._call("hit", key, window_seconds))
+
+    def count(self, key: str) -> int:
+        return int(self._call("count", key))
+
+    def retry_after(self, key: str) -> int:
+        return int(self._call("retry_after", key))
+
+    def reset(self, key: str) -> None:
+        self._call("reset", key)
+
+    def health(self) -> dict[str, Any]:
+        """For /api/health: Redis's state and what the throttle does meanwhile."""
+        from redis.exceptions import RedisError
+
+        try:
+            self.primary.ping()
+        except (RedisError, OSError) as error:
+            return {"ok": False, "detail": f"injoignable ({error.__class__.__name__}) : "
+                                           "limitation des connexions en mémoire"}
+        return {"ok": True, "detail": "joignable"}
 
 
 class LoginThrottle:
@@ -106,5 +166,5 @@ class LoginThrottle:
 
 
 def make_throttle(redis_url: str, max_failures: int, window_seconds: int) -> LoginThrottle:
-    store: ThrottleStore = RedisStore(redis_url) if redis_url else MemoryStore()
+    store: ThrottleStore = FallbackStore(RedisStore(redis_url)) if redis_url else MemoryStore()
     return LoginThrottle(store, max_failures=max_failures, window_seconds=window_seconds)

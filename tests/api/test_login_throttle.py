@@ -39,7 +39,7 @@ def test_redis_throttle_blocks_after_the_limit() -> None:
 def test_api_answers_429_after_repeated_failures_with_redis(tmp_path) -> None:
     settings = make_settings(f"sqlite:///{tmp_path / 'a.db'}", redis_url=redis_url(), login_max_failures=2)
     with TestClient(create_app(settings)) as client:
-        client.app.state.throttle.store._prefix = f"rp-test:{uuid.uuid4().hex}:"  # type: ignore[attr-defined]
+        client.app.state.throttle.store.primary._prefix = f"rp-test:{uuid.uuid4().hex}:"  # type: ignore[attr-defined]
         for _ in range(2):
             bad = client.post("/api/auth/login", json={"username": "demo-jury", "password": "non"})
             assert bad.status_code == 401

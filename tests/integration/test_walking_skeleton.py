@@ -95,6 +95,35 @@ def test_rasa_down_then_back(live_stack: Any) -> None:
     assert [t["status"] for t in turns if t["speaker_role"] == "candidate"] == ["answered"]
 
 
+def test_a_frozen_action_server_is_named_then_the_turn_is_answered_once(live_stack: Any) -> None:
+    """SIGSTOP the real action server: Rasa waits on it, the app times out; the 503 names the action
+    server in French, a new message is refused while the turn waits, and the retry answers it."""
+    import os
+    import signal
+
+    client = api(live_stack)
+    session = client.post("/api/sessions", json={"persona_id": bloc2_persona(client)["id"]}).json()
+    url = f"/api/sessions/{session['id']}"
+    actions = live_stack.service("serveur d'actions")
+    assert actions.process is not None
+    os.kill(actions.process.pid, signal.SIGSTOP)
+    try:
+        response = client.post(f"{url}/messages", json={"text": "Bonjour, êtes-vous là ?", "client_key": "k-1"})
+        assert response.status_code == 503
+        error = response.json()["error"]
+        assert "serveur d'actions" in error["message"] and "ReadTimeout" not in error["message"]
+        blocked = client.post(f"{url}/messages", json={"text": "Autre question ?"})
+        assert blocked.status_code == 409 and blocked.json()["error"]["turn_id"] == error["turn_id"]
+    finally:
+        os.kill(actions.process.pid, signal.SIGCONT)
+    retried = client.post(f"{url}/retry")
+    assert retried.status_code == 200, retried.text
+    again = client.post(f"{url}/messages", json={"text": "Bonjour, êtes-vous là ?", "client_key": "k-1"})
+    assert again.status_code == 200 and again.json() == retried.json()
+    candidate = [t for t in client.get(url).json()["turns"] if t["speaker_role"] == "candidate"]
+    assert [(t["text"], t["status"]) for t in candidate] == [("Bonjour, êtes-vous là ?", "answered")]
+
+
 def test_twenty_concurrent_sessions_all_get_answers(live_stack: Any) -> None:
     """Many candidates at once: no request may fail for lack of database connections or locks."""
     from concurrent.futures import ThreadPoolExecutor

@@ -78,6 +78,7 @@
     typing.hidden = !on;
     sendButton.disabled = on;
     endButton.disabled = on;
+    retryButton.disabled = on;
   }
 
   function showReplies(lines) {
@@ -88,31 +89,92 @@
     return (result.body && result.body.error && result.body.error.message) || "Erreur inattendue (" + result.status + ").";
   }
 
-  async function send(text) {
-    showError("");
+  function errorCode(result) {
+    return result.body && result.body.error && result.body.error.code;
+  }
+
+  // Every message carries its own key: sending it again after a lost answer (503, lost
+  // connection, crashed server) resolves to the stored turn on the server, never to a second one.
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  // The message whose answer was lost, kept to be sent again with the same key by « Renvoyer ».
+  let unsent = null;
+
+  function markAnswered(item) {
+    item.classList.remove("pending");
+    const note = item.querySelector(".note");
+    if (note) note.remove();
+  }
+
+  function keepForResend(item, text, key, message) {
+    unsent = { item: item, text: text, key: key };
+    item.classList.add("pending");
+    retryButton.hidden = false;
+    showError(message);
+  }
+
+  async function deliver(item, text, key, resending) {
     busy(true);
-    const mine = addTurn("candidate", "Vous", text, false);
     try {
-      const result = await call("/messages", { text: text });
+      const result = await call("/messages", { text: text, client_key: key });
       if (result.ok) {
+        unsent = null;
+        markAnswered(item);
         showReplies(result.body);
-        retryButton.hidden = true;
-      } else {
-        if (result.status === 503) {
-          mine.classList.add("pending");
-          retryButton.hidden = false;
-        } else if (result.status === 422 || result.status === 409) {
-          mine.remove();
-          input.value = text;
-        }
+        retryButton.hidden = !transcript.querySelector(".turn.pending");
+        showError("");
+      } else if (result.status === 409 && errorCode(result) === "turn_pending" && resending) {
+        // This very message is stored and still waits for the persona: ask for its answer.
+        await retryPending();
+      } else if (result.status === 409 && errorCode(result) === "turn_pending") {
+        // An earlier message waits for its answer: this one is not stored; it goes back to the box.
+        item.remove();
+        input.value = text;
+        retryButton.hidden = false;
         showError(errorMessage(result));
+      } else if (result.status === 422 || result.status === 409 || result.status === 413) {
+        item.remove();
+        input.value = text;
+        showError(errorMessage(result));
+      } else {
+        keepForResend(item, text, key, errorMessage(result));
       }
     } catch (e) {
-      mine.classList.add("pending");
-      showError("Connexion perdue : votre message sera à renvoyer.");
+      keepForResend(item, text, key,
+        "Connexion perdue : votre message est gardé. Cliquez sur « Renvoyer » pour l'envoyer à nouveau.");
     } finally {
       busy(false);
       input.focus();
+    }
+  }
+
+  // Ask the server to answer the oldest pending turn (one left by an outage, or shown at load).
+  async function retryPending() {
+    let result;
+    try {
+      result = await call("/retry");
+    } catch (e) {
+      retryButton.hidden = false;
+      showError("Connexion perdue : cliquez de nouveau sur « Renvoyer » dans un instant.");
+      return;
+    }
+    if (result.ok) {
+      const oldest = transcript.querySelector(".turn.pending");
+      if (oldest) markAnswered(oldest);
+      if (unsent && !unsent.item.classList.contains("pending")) unsent = null;
+      showReplies(result.body);
+      retryButton.hidden = !transcript.querySelector(".turn.pending");
+      showError("");
+    } else if (errorCode(result) === "nothing_to_retry") {
+      window.location.reload();  // answered meanwhile (another tab): show the stored answer
+    } else {
+      retryButton.hidden = false;
+      showError(errorMessage(result));
     }
   }
 
@@ -120,8 +182,14 @@
     event.preventDefault();
     const text = input.value.trim();
     if (!text) { showError("Le message est vide."); return; }
+    if (unsent || transcript.querySelector(".turn.pending")) {
+      showError("Un message précédent attend encore sa réponse : cliquez sur « Renvoyer » avant d'en écrire un autre.");
+      retryButton.hidden = false;
+      return;
+    }
     input.value = "";
-    send(text);
+    showError("");
+    deliver(addTurn("candidate", "Vous", text, false), text, newKey(), false);
   });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) {
@@ -130,16 +198,12 @@
     }
   });
   retryButton.addEventListener("click", async function () {
-    busy(true);
-    const result = await call("/retry");
-    busy(false);
-    if (result.ok) {
-      for (const node of transcript.querySelectorAll(".pending")) node.classList.remove("pending");
-      showReplies(result.body);
-      retryButton.hidden = true;
-      showError("");
+    showError("");
+    if (unsent) {
+      await deliver(unsent.item, unsent.text, unsent.key, true);
     } else {
-      showError(errorMessage(result));
+      busy(true);
+      try { await retryPending(); } finally { busy(false); }
     }
   });
   endButton.addEventListener("click", async function () {
@@ -156,5 +220,5 @@
     await call("/end");
     window.location.assign("/sessions/" + sessionId + "/rapport");
   });
-  if (transcript.querySelector(".turn.pending:last-child")) retryButton.hidden = false;
+  if (transcript.querySelector(".turn.pending")) retryButton.hidden = false;
 })();
