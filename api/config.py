@@ -6,6 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,6 +51,7 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=1)
     secure_cookies: bool = False
     warm_models: bool = False
+    display_timezone: str = "Europe/Paris"  # times are stored in UTC and shown in this zone
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -62,6 +64,10 @@ class Settings(BaseSettings):
             self.secret_key = _default_secret_key()
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise ValueError("DATABASE_URL doit commencer par sqlite:// ou postgresql://")
+        try:
+            ZoneInfo(self.display_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"DISPLAY_TIMEZONE inconnu : {self.display_timezone}") from error
         if not self.personas_dir.is_dir():
             raise ValueError(f"PERSONAS_DIR introuvable : {self.personas_dir}")
         return self

@@ -22,20 +22,19 @@ API keeps its own errors (api/errors.py): a page that calls a service may still 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from api import formatting
 from api.access import is_manager
 from api.config import ROOT
 from api.deps import SESSION_COOKIE, OptionalUser
 from api.errors import ApiError
 from api.models import Role, User
 from api.security import csrf_token_for
-from api.services.assignments import aware
 from api.services.personas import PersonaLibrary
 
 P = ParamSpec("P")
@@ -43,20 +42,13 @@ T = TypeVar("T")
 
 templates = Jinja2Templates(directory=ROOT / "web" / "templates")
 
-ROLE_LABELS = {Role.admin: "administrateur·rice", Role.trainer: "formateur·rice",
-               Role.juror: "juré·e", Role.candidate: "candidat·e"}
-MODE_LABELS = {"practice": "entraînement", "exam": "examen", "trial": "essai"}
-STATE_LABELS = {"open": "ouvert", "upcoming": "à venir", "closed": "fermé", "exhausted": "tentatives épuisées"}
-ENDED_LABELS = {"candidate": "terminée par le candidat", "time_up": "temps écoulé",
-                "persona": "terminée par le persona"}
+ROLE_LABELS = formatting.ROLE_LABELS
+MODE_LABELS = formatting.MODE_LABELS
+STATE_LABELS = formatting.STATE_LABELS
+ENDED_LABELS = formatting.ENDED_LABELS
 
-
-def _format_date(value: datetime | None) -> str:
-    moment = aware(value)
-    return moment.astimezone(UTC).strftime("%d/%m/%Y %H:%M UTC") if moment else "—"
-
-
-templates.env.filters["date_fr"] = _format_date
+templates.env.filters.update(formatting.FILTERS)  # French numbers, dates (display zone), labels
+templates.env.globals.update(formatting.GLOBALS)  # plurals, speaker labels, the report summary
 
 
 def render(request: Request, name: str, user: User | None, status_code: int = 200,
@@ -68,7 +60,8 @@ def render(request: Request, name: str, user: User | None, status_code: int = 20
     return templates.TemplateResponse(
         request, name,
         {"user": user, "csrf_token": csrf, "role_labels": ROLE_LABELS, "mode_labels": MODE_LABELS,
-         "state_labels": STATE_LABELS, "ended_labels": ENDED_LABELS, **context},
+         "state_labels": STATE_LABELS, "ended_labels": ENDED_LABELS,
+         "max_chars": settings.max_message_chars, **context},
         status_code=status_code,
     )
 
@@ -141,4 +134,5 @@ def install_page_handlers(app: FastAPI) -> None:
     @app.exception_handler(PageNotFound)
     async def _page_not_found(request: Request, exc: PageNotFound) -> HTMLResponse:
         user = getattr(request.state, "page_user", None)
-        return render(request, "error.html", user, status_code=404, message=exc.message)
+        return render(request, "error.html", user, status_code=404, message=exc.message,
+                      heading="Page introuvable")
