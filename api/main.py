@@ -10,13 +10,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
+from api import formatting
 from api.config import ROOT, Settings, get_settings
 from api.db import make_engine, upgrade
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit
+from api.no_store import NoStoreForSignedIn
 from api.routers import (
     assignments,
     auth,
+    cohort_pages,
     cohorts,
     health,
     me,
@@ -49,6 +52,7 @@ def _warm_models() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; its lifespan migrates the database, loads personas and seeds demo accounts."""
     settings = settings or get_settings()
+    formatting.set_timezone(settings.display_timezone)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -81,8 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_page_handlers(app)  # web pages: 303 to /connexion, the French 404 page
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NoStoreForSignedIn)  # private answers never stay in the browser's cache
     for router in (health.router, auth.router, me.router, users.router, cohorts.router, assignments.router,
-                   personas.router, sessions.router, pages.router, studio.router, studio_pages.router):
+                   personas.router, sessions.router, pages.router, cohort_pages.router, studio.router,
+                   studio_pages.router):
         app.include_router(router)
     app.include_router(reviews.router)
     app.include_router(review_pages.router)

@@ -14,14 +14,19 @@
     const minutes = Math.floor(left / 60);
     const seconds = String(left % 60).padStart(2, "0");
     clock.textContent = minutes + " min " + seconds + " s";
+    // The warning is visible (not only spoken): the box shows and the clock turns to the warning colour.
     for (const mark of [300, 60]) {
       if (left <= mark && left > 0 && !announced.has(mark)) {
         announced.add(mark);
-        alertBox.textContent = "Attention : il reste " + (mark / 60) + " minute" + (mark > 60 ? "s" : "") + ".";
+        alertBox.hidden = false;
+        alertBox.textContent = "Attention : il reste " + (mark / 60) + " minute" + (mark > 60 ? "s" : "") +
+          ". Pensez à conclure.";
+        clock.parentElement.classList.add(mark === 60 ? "timer-urgent" : "timer-warning");
       }
     }
     if (left === 0) {
       clearInterval(handle);
+      alertBox.hidden = false;
       alertBox.textContent = "Temps écoulé : la session est terminée.";
       document.dispatchEvent(new CustomEvent("session-time-up"));
     }
@@ -41,6 +46,26 @@
   const endButton = document.getElementById("end");
   const typing = document.getElementById("typing");
   const errorBox = document.getElementById("chat-error");
+  const counter = document.getElementById("message-count");
+  const maxChars = parseInt(form.dataset.maxChars || "2000", 10);
+  const numberFr = new Intl.NumberFormat("fr-FR");
+
+  // Live character count; over the limit the counter says by how much and sending is refused
+  // (the box has no maxlength: a pasted text is never cut silently).
+  function tooLong() { return input.value.length > maxChars; }
+  function updateCounter() {
+    const length = input.value.length;
+    if (length > maxChars) {
+      counter.textContent = numberFr.format(length) + " / " + numberFr.format(maxChars) +
+        " caractères : " + numberFr.format(length - maxChars) + " de trop.";
+      counter.classList.add("error");
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      counter.textContent = numberFr.format(length) + " / " + numberFr.format(maxChars) + " caractères";
+      counter.classList.remove("error");
+      input.removeAttribute("aria-invalid");
+    }
+  }
 
   function addTurn(role, speaker, text, pending) {
     const item = document.createElement("li");
@@ -57,8 +82,15 @@
     return item;
   }
 
-  function showError(message) {
+  function showError(message, loginLink) {
     errorBox.textContent = message;
+    if (message && loginLink) {
+      // The login expired (or the user logged out in another tab): say so and offer the way back.
+      const link = document.createElement("a");
+      link.href = "/connexion";
+      link.textContent = "Se reconnecter";
+      errorBox.append(" ", link, " (votre message est à renvoyer après la connexion).");
+    }
     errorBox.hidden = !message;
   }
 
@@ -98,12 +130,20 @@
         showReplies(result.body);
         retryButton.hidden = true;
       } else {
+        if (result.status === 401) {
+          mine.remove();
+          input.value = text;
+          updateCounter();
+          showError("Votre connexion a expiré.", true);
+          return;
+        }
         if (result.status === 503) {
           mine.classList.add("pending");
           retryButton.hidden = false;
         } else if (result.status === 422 || result.status === 409) {
           mine.remove();
           input.value = text;
+          updateCounter();
         }
         showError(errorMessage(result));
       }
@@ -120,9 +160,17 @@
     event.preventDefault();
     const text = input.value.trim();
     if (!text) { showError("Le message est vide."); return; }
+    if (text.length > maxChars) {
+      showError("Message trop long : " + numberFr.format(text.length) + " caractères pour " +
+        numberFr.format(maxChars) + " au plus. Raccourcissez-le avant de l'envoyer.");
+      input.focus();
+      return;
+    }
     input.value = "";
+    updateCounter();
     send(text);
   });
+  input.addEventListener("input", updateCounter);
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
@@ -133,7 +181,9 @@
     busy(true);
     const result = await call("/retry");
     busy(false);
-    if (result.ok) {
+    if (result.status === 401) {
+      showError("Votre connexion a expiré.", true);
+    } else if (result.ok) {
       for (const node of transcript.querySelectorAll(".pending")) node.classList.remove("pending");
       showReplies(result.body);
       retryButton.hidden = true;
@@ -148,6 +198,7 @@
     const result = await call("/end");
     busy(false);
     if (result.ok) window.location.assign("/sessions/" + sessionId + "/rapport");
+    else if (result.status === 401) showError("Votre connexion a expiré.", true);
     else showError(errorMessage(result));
   });
   document.addEventListener("session-time-up", async function () {
@@ -157,4 +208,7 @@
     window.location.assign("/sessions/" + sessionId + "/rapport");
   });
   if (transcript.querySelector(".turn.pending:last-child")) retryButton.hidden = false;
+  updateCounter();
+  // The chat opens on the message box: no need to tab through the navigation first.
+  if (!input.disabled) input.focus({ preventScroll: true });
 })();
