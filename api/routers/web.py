@@ -13,7 +13,8 @@ A page handler declares who may see it with a dependency and raises when a resou
 - `TrainerPageUser`: a trainer or an administrator; `JurorPageUser`: a juror. Any other role gets the
   same 404 page as a missing page (the app reports forbidden as missing, never 403).
 - `PageNotFound(message)`: the French 404 page (error.html), rendered with the signed-in user so the
-  navigation still shows.
+  navigation still shows. An unknown address asked by a browser gets the same page (without the
+  navigation: no user is read there).
 
 The handlers are registered by `install_page_handlers` (called from `api.main.create_app`). The JSON
 API keeps its own errors (api/errors.py): a page that calls a service may still answer an `ApiError`.
@@ -21,12 +22,14 @@ API keeps its own errors (api/errors.py): a page that calls a service may still 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import formatting
 from api.access import is_manager
@@ -130,6 +133,21 @@ def install_page_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login_required(_: Request, __: LoginRequired) -> RedirectResponse:
         return login_redirect()
+
+    json_http_error = app.exception_handlers.get(StarletteHTTPException)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _unknown_page(request: Request, exc: StarletteHTTPException) -> Response:
+        """An unknown address asked by a browser gets the French 404 page, not a JSON body; the API and
+        other callers keep the JSON error shape (api/errors.py)."""
+        path = request.url.path
+        wants_html = "text/html" in request.headers.get("accept", "")
+        if exc.status_code == 404 and wants_html and not path.startswith(("/api/", "/static/")):
+            return render(request, "error.html", None, status_code=404, message="Page introuvable.",
+                          heading="Page introuvable")
+        assert json_http_error is not None
+        answer = json_http_error(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
 
     @app.exception_handler(PageNotFound)
     async def _page_not_found(request: Request, exc: PageNotFound) -> HTMLResponse:

@@ -169,3 +169,11 @@ def test_private_answers_are_never_cached(client: TestClient) -> None:
     for path in ("/tableau", "/progression", "/api/auth/me"):
         assert client.get(path).headers["cache-control"] == "no-store", path
     assert client.get("/api/sessions", headers=login(client)).headers["cache-control"] == "no-store"
+
+
+def test_an_unknown_address_gets_the_french_page_in_a_browser_and_json_elsewhere(client: TestClient) -> None:
+    page = client.get("/page-inconnue", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and "<h1>Page introuvable</h1>" in page.text and 'lang="fr"' in page.text
+    api = client.get("/api/inconnue", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json()["error"]["code"]
+    assert client.get("/page-inconnue").json()["error"]["code"]
