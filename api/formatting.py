@@ -15,6 +15,7 @@ goes through here, on babel's fr_FR data:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -132,6 +133,31 @@ def count(n: Any, singular: str, plural: str | None = None) -> str:
     """« 14 questions », « 1 session », « 0 grille signée »."""
     value = int(n or 0)
     return f"{number(value, 0)} {agree(value, singular, plural)}"
+
+
+_TOKEN = re.compile(r"\d[\d\u202f\u00a0]*(?:[.,]\d+)?|[\w'’·-]+\((?:e)?s\)")
+
+
+def fix_plurals(text: Any) -> str:
+    """Text written with « (s) » (the scorer's rationales, stored in past reports: « 0 suite(s) à donner »,
+    « 2 intervention(s) agressive(s) ») made to agree with the number before it."""
+    if not isinstance(text, str) or "(" not in text:
+        return "" if text is None else str(text)
+    last = 2
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal last
+        token = match.group(0)
+        if token[0].isdigit():
+            digits = re.sub(r"[^\d]", "", token.split(",")[0].split(".")[0])
+            last = int(digits) if digits else 2
+            return token
+        stem, suffix = token.split("(", 1)
+        if LOCALE.plural_form(last) == "one":
+            return stem
+        return stem + ("es" if suffix.startswith("e") else "s")
+
+    return _TOKEN.sub(replace, text)
 
 
 # --- dates and times ------------------------------------------------------------------------------------
@@ -291,7 +317,7 @@ def grid_average(report: Mapping[str, Any] | None) -> float | None:
 FILTERS = {
     "date_fr": date_time, "date_only": date_only, "number_fr": number, "percent_fr": percent,
     "average_fr": average, "outcome_fr": outcome, "stage_fr": stage, "persona_role_fr": persona_role,
-    "bloc_fr": bloc, "local_input": local_input,
+    "bloc_fr": bloc, "local_input": local_input, "plurals": fix_plurals,
 }
 GLOBALS = {"count": count, "agree": agree, "interlocutor": interlocutor, "speaker_label": speaker_label,
            "label": label, "threshold_labels": THRESHOLD_LABELS, "zone_name": zone_name,

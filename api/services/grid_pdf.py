@@ -99,7 +99,7 @@ def grid_pdf(session: dict[str, Any], grids: list[dict[str, Any]]) -> bytes:
                 for evidence in (criterion.get("evidence") or [])[:3]:
                     details.append(f"Preuve ({evidence.get('turn_id', '')}) : « {evidence.get('quote', '')} »")
                 if not details and criterion.get("rationale"):
-                    details.append(str(criterion["rationale"]))
+                    details.append(formatting.fix_plurals(criterion["rationale"]))
                 row.cell(pdf.text_of("\n".join(details) or "—"))
         pdf.ln(2)
         decision = grid.get("decision_label") or "Non prise"

@@ -106,3 +106,10 @@ def test_one_average_for_the_report_and_the_progress_page() -> None:
     assert point_of(session).grid_average == fr.grid_average(REPORT) == 2.4  # type: ignore[arg-type]
     without_overall = {"grid": {"items": REPORT["grid"]["items"]}}  # type: ignore[index]
     assert fr.grid_average(without_overall) == 2.5  # the weighted mean (15/6), not the plain one (12/5)
+
+
+def test_stored_rationales_written_with_parenthesised_plurals_agree() -> None:
+    assert fr.fix_plurals("0 suite(s) à donner sans échéance") == "0 suite à donner sans échéance"
+    assert fr.fix_plurals("14 question(s) dont 1 ouverte(s)") == "14 questions dont 1 ouverte"
+    assert fr.fix_plurals("2 intervention(s) agressive(s) ou passive(s)") == "2 interventions agressives ou passives"
+    assert fr.fix_plurals(None) == ""
