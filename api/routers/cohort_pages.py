@@ -72,7 +72,7 @@ def member_extra_time(cohort_id: int, user_id: int, request: Request, db: Sessio
 @router.post("/promotions/{cohort_id}/scenarios/{assignment_id}")
 def assignment_edit(cohort_id: int, assignment_id: int, request: Request, db: SessionDep, user: TrainerPageUser,
                     duration_minutes: str = Form(""), closes_at: str = Form(""),
-                    max_attempts: str = Form("")) -> Response:
+                    max_attempts: str = Form(""), hide_from_practice: str = Form("")) -> Response:
     cohort = _cohort(db, cohort_id, user)
     try:
         assignment = cohort_admin.cohort_assignment(db, cohort_id, assignment_id)
@@ -83,7 +83,8 @@ def assignment_edit(cohort_id: int, assignment_id: int, request: Request, db: Se
         except ValueError as error:
             raise ApiError(422, "invalid_date", "Date de fermeture invalide.") from error
         attempts = int(max_attempts) if max_attempts.strip().isdigit() else None
-        cohort_admin.update_assignment(db, assignment, int(duration_minutes), closes, attempts)
+        cohort_admin.update_assignment(db, assignment, int(duration_minutes), closes, attempts,
+                                       bool(hide_from_practice))
     except ApiError as error:
         return render_cohort_page(request, db, user, cohort, error=error.message, status_code=error.status_code)
     return _done(cohort_id, "scenario-modifie")

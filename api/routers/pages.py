@@ -39,6 +39,7 @@ from api.services.charts import line_chart
 from api.services.cohort_admin import done_message, search_candidates
 from api.services.feedback import tips_for
 from api.services.personas import public_view
+from api.services.practice_visibility import hidden_from_practice, practice_allowed
 from api.services.progress import progress_of
 from api.services.transcript_import import import_session, parse_upload
 from personas.schema import Persona
@@ -107,27 +108,29 @@ def dashboard(request: Request, db: SessionDep, user: PageUser) -> Response:
             if persona is not None:
                 assignments.append(status_of(db, assignment, user, persona.title, int(persona.bloc)))
     sessions = [s for s in visible_sessions(db, user) if s.mode != SessionMode.trial][:50]
+    hidden = hidden_from_practice(db) if user.role == Role.candidate else set()
     return render(request, "dashboard.html", user, assignments=assignments,
-                  personas=[public_view(p) for p in library.all()], sessions=sessions)
+                  personas=[public_view(p) for p in library.all() if p.id not in hidden], sessions=sessions)
 
 
-def _persona(request: Request, persona_id: str) -> Persona:
+def _persona(request: Request, db: SessionDep, user: User, persona_id: str) -> Persona:
+    """A persona for free practice: missing, or hidden from candidates by an open exam, is the 404 page."""
     persona = persona_library(request).get(persona_id)
-    if persona is None:
+    if persona is None or not practice_allowed(db, user, persona_id):
         raise PageNotFound("Persona introuvable.")
     return persona
 
 
 @router.get("/personas/{persona_id}", response_class=HTMLResponse)
-def brief(persona_id: str, request: Request, user: PageUser) -> Response:
-    persona = _persona(request, persona_id)
+def brief(persona_id: str, request: Request, db: SessionDep, user: PageUser) -> Response:
+    persona = _persona(request, db, user, persona_id)
     return render(request, "brief.html", user, persona=public_view(persona), assignment=None,
                   start_url=f"/personas/{persona.id}/demarrer")
 
 
 @router.post("/personas/{persona_id}/demarrer")
 def start(persona_id: str, request: Request, db: SessionDep, user: PageUser) -> Response:
-    session = dialogue.start_session(db, user, _persona(request, persona_id))
+    session = dialogue.start_session(db, user, _persona(request, db, user, persona_id))
     return RedirectResponse(f"/sessions/{session.id}", status_code=303)
 
 
@@ -296,7 +299,8 @@ def cohort_import(cohort_id: int, request: Request, db: SessionDep, user: PageUs
 @router.post("/promotions/{cohort_id}/scenarios")
 def cohort_assign(cohort_id: int, request: Request, db: SessionDep, user: PageUser,
                   persona_id: str = Form(""), mode: str = Form("practice"), duration_minutes: int = Form(20),
-                  closes_at: str = Form(""), max_attempts: str = Form("")) -> Response:
+                  closes_at: str = Form(""), max_attempts: str = Form(""),
+                  hide_from_practice: str = Form("")) -> Response:
     cohort = _managed_cohort(db, cohort_id, user)
     if persona_library(request).get(persona_id) is None or mode not in ("practice", "exam") or \
             not 5 <= duration_minutes <= 180:
@@ -312,7 +316,7 @@ def cohort_assign(cohort_id: int, request: Request, db: SessionDep, user: PageUs
     assert user.id is not None
     db.add(Assignment(cohort_id=cohort_id, persona_id=persona_id, mode=SessionMode(mode),
                       duration_minutes=duration_minutes, closes_at=closes, max_attempts=attempts,
-                      created_by=user.id))
+                      hide_from_practice=mode == "exam" and bool(hide_from_practice), created_by=user.id))
     db.commit()
     return RedirectResponse(f"/promotions/{cohort_id}?fait=scenario#confirmation", status_code=303)
 

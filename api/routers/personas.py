@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from api.deps import CurrentUser
+from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError
 from api.services.personas import PersonaLibrary, PersonaPublic, public_view
+from api.services.practice_visibility import practice_allowed, require_practice_allowed
 
 router = APIRouter(prefix="/api/personas", tags=["personas"])
 
@@ -17,12 +18,13 @@ def library(request: Request) -> PersonaLibrary:
 
 
 @router.get("", response_model=list[PersonaPublic], summary="Personas disponibles")
-def list_personas(request: Request, user: CurrentUser) -> list[PersonaPublic]:
-    return [public_view(p) for p in library(request).all()]
+def list_personas(request: Request, db: SessionDep, user: CurrentUser) -> list[PersonaPublic]:
+    return [public_view(p) for p in library(request).all() if practice_allowed(db, user, p.id)]
 
 
 @router.get("/{persona_id}", response_model=PersonaPublic, summary="Fiche publique d'un persona")
-def get_persona(persona_id: str, request: Request, user: CurrentUser) -> PersonaPublic:
+def get_persona(persona_id: str, request: Request, db: SessionDep, user: CurrentUser) -> PersonaPublic:
+    require_practice_allowed(db, user, persona_id)
     persona = library(request).get(persona_id)
     if persona is None:
         raise ApiError(404, "persona_not_found", f"Persona inconnu : {persona_id}.")

@@ -102,8 +102,9 @@ def has_sessions(db: Session, assignment: Assignment) -> bool:
 
 
 def update_assignment(db: Session, assignment: Assignment, duration_minutes: int, closes_at: datetime | None,
-                      max_attempts: int | None) -> Assignment:
-    """Change the duration, closing date and attempts; sessions already played keep their deadline."""
+                      max_attempts: int | None, hide_from_practice: bool = False) -> Assignment:
+    """Change the duration, closing date, attempts and, for an exam, whether its persona is hidden from
+    free practice; sessions already played keep their deadline."""
     if not 5 <= duration_minutes <= 180:
         raise ApiError(422, "invalid_duration", "Durée invalide : de 5 à 180 minutes.")
     if max_attempts is not None and not 1 <= max_attempts <= 20:
@@ -116,6 +117,7 @@ def update_assignment(db: Session, assignment: Assignment, duration_minutes: int
         max_attempts = 1
     assignment.duration_minutes, assignment.closes_at, assignment.max_attempts = duration_minutes, closes_at, \
         max_attempts
+    assignment.hide_from_practice = assignment.mode == SessionMode.exam and hide_from_practice
     db.add(assignment)
     db.commit()
     return assignment

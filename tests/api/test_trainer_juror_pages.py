@@ -177,3 +177,32 @@ def test_an_unknown_address_gets_the_french_page_in_a_browser_and_json_elsewhere
     api = client.get("/api/inconnue", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.json()["error"]["code"]
     assert client.get("/page-inconnue").json()["error"]["code"]
+
+
+def test_a_trainer_hides_an_exams_persona_from_free_practice(client: TestClient) -> None:
+    client.follow_redirects = False
+    persona = next(p for p in client.app.state.personas.all() if int(p.bloc) == 4)  # type: ignore[attr-defined]
+    csrf = web_login(client, "demo-formateur")
+    cohort = client.post("/promotions", data={"name": "Promo Caen", "csrf_token": csrf}).headers["location"]
+    created = client.post(f"{cohort}/scenarios", data={"csrf_token": csrf, "persona_id": persona.id, "mode": "exam",
+                                                       "duration_minutes": "20", "hide_from_practice": "1"})
+    assert created.status_code == 303
+    page = client.get(created.headers["location"]).text
+    assert '<span class="hidden-practice">masqué de l\'entraînement libre' in page
+    assignment_id = int(re.search(r'data-assignment="(\d+)"', page).group(1))  # type: ignore[union-attr]
+
+    candidate = login(client, "demo-candidat")
+    assert persona.id not in [p["id"] for p in client.get("/api/personas", headers=candidate).json()]
+    assert client.get(f"/api/personas/{persona.id}", headers=candidate).status_code == 404
+    assert client.post("/api/sessions", json={"persona_id": persona.id}, headers=candidate).status_code == 404
+    assert f'href="/personas/{persona.id}"' not in client.get("/tableau", headers=candidate).text
+    assert client.get(f"/personas/{persona.id}", headers=candidate).status_code == 404
+    trainer = login(client, "demo-formateur")
+    assert persona.id in [p["id"] for p in client.get("/api/personas", headers=trainer).json()]
+
+    shown = client.post(f"{cohort}/scenarios/{assignment_id}", data={"csrf_token": csrf, "duration_minutes": "20"})
+    assert shown.status_code == 303
+    assert persona.id in [p["id"] for p in client.get("/api/personas", headers=candidate).json()]
+    with Session(_engine(client)) as db:
+        stored = db.get(Assignment, assignment_id)
+        assert stored is not None and not stored.hide_from_practice

@@ -147,13 +147,15 @@ def test_trainer_manages_the_cohort_from_its_page(page: Any, live_stack: Any) ->
     assert f"Compte « {fresh} » créé" in page.locator("#confirmation").inner_text()
 
     # An assignment, shown by its title, edited then deleted.
-    page.get_by_label("Persona").select_option(index=0)
-    title = page.get_by_label("Persona").locator("option").first.inner_text().split(" · ", 1)[1]
-    page.get_by_label("Mode").select_option("exam")
+    page.get_by_label("Persona", exact=True).select_option(index=0)
+    title = page.get_by_label("Persona", exact=True).locator("option").first.inner_text().split(" · ", 1)[1]
+    page.get_by_label("Mode", exact=True).select_option("exam")
     page.get_by_label(re.compile(r"^Fermeture \(heure de Paris")).fill("2030-06-01T18:30")
+    page.get_by_label(re.compile("Examen : masquer ce persona")).check()
     click_and_wait(page, page.get_by_role("button", name="Assigner le scénario"))
     item = page.locator("#assignments li").first
     assert title in item.inner_text() and "ferme le 01/06/2030 à 18:30" in item.inner_text()
+    assert "masqué de l'entraînement libre" in item.inner_text()
     item.locator("summary").click()
     item.get_by_label("Durée (minutes)").fill("45")
     click_and_wait(page, item.get_by_role("button", name="Enregistrer les modifications"))
