@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request
 
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError
+from api.models import Role
 from api.services.personas import PersonaLibrary, PersonaPublic, public_view
-from api.services.practice_visibility import practice_allowed, require_practice_allowed
+from api.services.practice_visibility import hidden_from_practice, require_practice_allowed
 
 router = APIRouter(prefix="/api/personas", tags=["personas"])
 
@@ -19,7 +20,8 @@ def library(request: Request) -> PersonaLibrary:
 
 @router.get("", response_model=list[PersonaPublic], summary="Personas disponibles")
 def list_personas(request: Request, db: SessionDep, user: CurrentUser) -> list[PersonaPublic]:
-    return [public_view(p) for p in library(request).all() if practice_allowed(db, user, p.id)]
+    hidden = hidden_from_practice(db) if user.role == Role.candidate else set()
+    return [public_view(p) for p in library(request).all() if p.id not in hidden]
 
 
 @router.get("/{persona_id}", response_model=PersonaPublic, summary="Fiche publique d'un persona")
