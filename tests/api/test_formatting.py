@@ -113,3 +113,10 @@ def test_stored_rationales_written_with_parenthesised_plurals_agree() -> None:
     assert fr.fix_plurals("14 question(s) dont 1 ouverte(s)") == "14 questions dont 1 ouverte"
     assert fr.fix_plurals("2 intervention(s) agressive(s) ou passive(s)") == "2 interventions agressives ou passives"
     assert fr.fix_plurals(None) == ""
+
+
+def test_the_pdf_grid_writes_dates_like_the_pages_and_names_the_zone() -> None:
+    from api.services.grid_pdf import _date
+
+    assert _date(datetime(2026, 12, 4, 4, 4, tzinfo=UTC)) == "04/12/2026 à 05:04 (heure de Paris)"
+    assert _date(None) == "—"
