@@ -6,6 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,7 @@ class Settings(BaseSettings):
     warm_models: bool = False
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks).
     forwarded_allow_ips: str = ""
+    display_timezone: str = "Europe/Paris"  # times are stored in UTC and shown in this zone
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -66,6 +68,10 @@ class Settings(BaseSettings):
             self.secret_key = _default_secret_key()
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise ValueError("DATABASE_URL doit commencer par sqlite:// ou postgresql://")
+        try:
+            ZoneInfo(self.display_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"DISPLAY_TIMEZONE inconnu : {self.display_timezone}") from error
         if not self.personas_dir.is_dir():
             raise ValueError(f"PERSONAS_DIR introuvable : {self.personas_dir}")
         parse_networks(self.forwarded_allow_ips)  # refuses a bad entry at start

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
+from api import formatting
 from api.config import ROOT, Settings, get_settings
 from api.db import make_engine, upgrade
 from api.errors import install_error_handlers
@@ -18,6 +19,7 @@ from api.openapi import install_openapi
 from api.routers import (
     assignments,
     auth,
+    cohort_pages,
     cohorts,
     health,
     me,
@@ -51,6 +53,7 @@ def _warm_models() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; its lifespan migrates the database, loads personas and seeds demo accounts."""
     settings = settings or get_settings()
+    formatting.set_timezone(settings.display_timezone)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,7 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so the guard's answers carry them too
     for router in (health.router, auth.router, me.router, users.router, cohorts.router, assignments.router,
-                   personas.router, sessions.router, pages.router, studio.router, studio_pages.router):
+                   personas.router, sessions.router, pages.router, cohort_pages.router, studio.router,
+                   studio_pages.router):
         app.include_router(router)
     app.include_router(reviews.router)
     app.include_router(review_pages.router)

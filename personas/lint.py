@@ -11,7 +11,7 @@ from pathlib import Path
 
 from personas.engine.negotiation import position
 from personas.intents import QUESTION_INTENTS
-from personas.schema import SUCCESS_OUTCOMES, Persona
+from personas.schema import OUTCOME_LABELS, SUCCESS_OUTCOMES, Persona
 from personas.scripts import Transcript, load_scripts, run_script
 from personas.situations import SITUATIONS
 
@@ -39,9 +39,9 @@ def lint_persona(persona: Persona, scripts_dir: Path | None = None) -> list[str]
         weak = run_script(persona, scripts.weak, with_signals=with_signals)
         runs += [strong, weak]
         if strong.outcome != goal:
-            warnings.append(f"le candidat fort n'atteint pas « {goal} » ({mode}) : issue {strong.outcome}")
+            warnings.append(f"le candidat fort n'atteint pas « {_outcome(goal)} » ({mode}) : {_why(strong)}")
         if weak.outcome in SUCCESS_OUTCOMES:
-            warnings.append(f"le candidat faible réussit ({mode}) : issue {weak.outcome}")
+            warnings.append(f"le candidat faible réussit ({mode}) : issue « {_outcome(weak.outcome)} »")
         if with_signals:
             continue
         revealed = set(strong.state.get("revealed_needs", []))
@@ -52,6 +52,27 @@ def lint_persona(persona: Persona, scripts_dir: Path | None = None) -> list[str]
     missing = sorted({e.split(":")[-1] for run in runs for e in run.state.get("events", []) if ":missing_line:" in e})
     warnings += [f"lines.{situation}: situation atteinte sans aucune réplique" for situation in missing]
     return warnings
+
+
+def _outcome(code: str | None) -> str:
+    return OUTCOME_LABELS.get(code or "", code or "aucune")
+
+
+def _why(run: Transcript) -> str:
+    """Why a scripted run missed the goal, in words a trainer can act on (never « issue None »)."""
+    if run.outcome is not None:
+        return f"issue « {_outcome(run.outcome)} » au tour {len(run.turns)}"
+    state = run.state
+    figures = []
+    for key, word in (("trust", "confiance"), ("tension", "tension")):
+        if isinstance(state.get(key), int | float):
+            figures.append(f"{word} {state[key]:.2f}".replace(".", ","))
+    stage = state.get("stage")
+    where = f", étape « {stage} »" if stage else ""
+    numbers = f" ({', '.join(figures)}{where})" if figures or where else ""
+    return (f"la conversation s'arrête sans issue après les {len(run.turns)} tours du script{numbers} : "
+            "le persona n'a ni conclu ni rompu ; vérifiez les conditions de fin (end_conditions) et les seuils "
+            "de confiance des besoins, ou allongez le script")
 
 
 def _static(p: Persona) -> list[str]:

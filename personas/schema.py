@@ -27,6 +27,12 @@ def _number_as_text(value: Any) -> Any:
 Keyword = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1)]
 Outcome = Literal["deal", "follow_up_meeting", "agreement", "no_deal", "no_agreement", "walk_out", "deal_below_floor"]
 SUCCESS_OUTCOMES: frozenset[str] = frozenset({"deal", "follow_up_meeting", "agreement"})
+# The French words for each outcome, shown wherever an outcome is (web pages via api/formatting.py, lint).
+OUTCOME_LABELS: dict[str, str] = {
+    "deal": "accord conclu", "agreement": "accord trouvé", "follow_up_meeting": "rendez-vous de suivi obtenu",
+    "no_deal": "pas d'accord", "no_agreement": "pas d'accord entre les parties", "walk_out": "départ du persona",
+    "deal_below_floor": "accord sous le prix plancher",
+}
 
 
 class _Model(BaseModel):
@@ -39,6 +45,9 @@ class Speaker(_Model):
     id: Slug
     name: Text
     role: Text
+    # Grammatical gender for the words the site writes about the speaker (« Interlocutrice »); optional,
+    # the web app otherwise reads it from a feminine role word (« Directrice… »).
+    gender: Literal["f", "m"] | None = None
 
 
 class Brief(_Model):

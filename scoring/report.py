@@ -32,11 +32,18 @@ class ScoreReport(BaseModel):
     reading_note_fr: str = ""
 
 
+def _n(count: int, singular: str, plural: str) -> str:
+    """French agreement: 0 and 1 take the singular."""
+    return f"{count} {singular if count <= 1 else plural}"
+
+
 def _summary_fr(f: ConversationFigures, grid: Grid | None) -> str:
+    # Inclusive writing as on the site (« candidat·e »), real plurals, decimal comma.
     parts = [
-        f"Le candidat a pris la parole {f.candidate_turns} fois ({round(100 * f.talk_share_words)} % des mots).",
-        f"Il a posé {f.questions} question(s), dont {f.open_questions} ouverte(s) et {f.closed_questions} fermée(s),"
-        f" et reformulé {f.reformulations} fois.",
+        f"Prises de parole du candidat·e : {f.candidate_turns} ({round(100 * f.talk_share_words)} % des mots).",
+        f"{_n(f.questions, 'question posée', 'questions posées')}, dont {_n(f.open_questions, 'ouverte', 'ouvertes')}"
+        f" et {_n(f.closed_questions, 'fermée', 'fermées')} ;"
+        f" {_n(f.reformulations, 'reformulation', 'reformulations')}.",
     ]
     c = f.closing_summary
     if c.present:
@@ -47,8 +54,10 @@ def _summary_fr(f: ConversationFigures, grid: Grid | None) -> str:
         parts.append("L'échange ne se termine pas par une synthèse.")
     if grid is not None:
         if grid.overall is not None:
-            parts.append(f"Grille du bloc {grid.bloc} : niveau moyen {grid.overall:.2f}/3 sur {grid.evaluated} "
-                         f"critère(s) mesuré(s), {grid.for_jury} à évaluer par le jury.")
+            average = f"{grid.overall:.2f}".replace(".", ",")
+            parts.append(f"Grille du bloc {grid.bloc} : niveau moyen {average}/3 sur "
+                         f"{_n(grid.evaluated, 'critère mesuré', 'critères mesurés')}, "
+                         f"{_n(grid.for_jury, 'critère', 'critères')} à évaluer par le jury.")
         else:
             parts.append(f"Grille du bloc {grid.bloc} : aucun critère mesurable, évaluation par le jury.")
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlmodel import Field, SQLModel
 
 from api.models.base import utcnow
@@ -65,6 +65,9 @@ class AssignmentBase(SQLModel):
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     max_attempts: int | None = Field(default=None, ge=1, le=20)
+    # An exam's persona hidden from every candidate's free practice until the exam closes, so that
+    # nobody rehearses the exam with full feedback (issue 13).
+    hide_from_practice: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class AssignmentCreate(AssignmentBase):

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from api.config import Settings
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.errors import ApiError
+from api.formatting import count
 from api.models import AuthToken, User
 from api.models.token import LoginRequest, TokenPublic
 from api.models.user import UserPublic
@@ -48,7 +49,7 @@ def checked_login(request: Request, db: Session, username: str, password: str) -
     if wait:
         minutes = max(1, round(wait / 60))
         raise ApiError(429, "too_many_attempts",
-                       f"Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute(s).",
+                       f"Trop de tentatives de connexion échouées. Réessayez dans {count(minutes, 'minute')}.",
                        headers={"Retry-After": str(wait)})
     user = authenticate(db, username, password)
     if user is None:

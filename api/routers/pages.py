@@ -7,8 +7,8 @@ answers 404. Forms carry a CSRF token, checked by the authentication dependency.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,7 +17,8 @@ from sqlmodel import col, select
 from api.access import feedback_visible, managed_cohort, trainer_cohort_ids, visible_session, visible_sessions
 from api.deps import SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep
 from api.errors import ApiError
-from api.models import Assignment, Cohort, Role, User
+from api.formatting import from_local_input
+from api.models import Assignment, Cohort, Role, RoleplaySession, User
 from api.models.cohort import SessionMode
 from api.routers.auth import checked_login, issue_token, revoke_token
 from api.routers.cohorts import members_of
@@ -35,8 +36,10 @@ from api.services import dialogue, review
 from api.services.accounts import create_account, import_accounts
 from api.services.assignments import aware, candidate_assignments, status_of
 from api.services.charts import line_chart
+from api.services.cohort_admin import done_message, search_candidates
 from api.services.feedback import tips_for
 from api.services.personas import public_view
+from api.services.practice_visibility import hidden_from_practice, practice_allowed
 from api.services.progress import progress_of
 from api.services.transcript_import import import_session, parse_upload
 from api.validation import DbId
@@ -106,27 +109,29 @@ def dashboard(request: Request, db: SessionDep, user: PageUser) -> Response:
             if persona is not None:
                 assignments.append(status_of(db, assignment, user, persona.title, int(persona.bloc)))
     sessions = [s for s in visible_sessions(db, user) if s.mode != SessionMode.trial][:50]
+    hidden = hidden_from_practice(db) if user.role == Role.candidate else set()
     return render(request, "dashboard.html", user, assignments=assignments,
-                  personas=[public_view(p) for p in library.all()], sessions=sessions)
+                  personas=[public_view(p) for p in library.all() if p.id not in hidden], sessions=sessions)
 
 
-def _persona(request: Request, persona_id: str) -> Persona:
+def _persona(request: Request, db: SessionDep, user: User, persona_id: str) -> Persona:
+    """A persona for free practice: missing, or hidden from candidates by an open exam, is the 404 page."""
     persona = persona_library(request).get(persona_id)
-    if persona is None:
+    if persona is None or not practice_allowed(db, user, persona_id):
         raise PageNotFound("Persona introuvable.")
     return persona
 
 
 @router.get("/personas/{persona_id}", response_class=HTMLResponse)
-def brief(persona_id: str, request: Request, user: PageUser) -> Response:
-    persona = _persona(request, persona_id)
+def brief(persona_id: str, request: Request, db: SessionDep, user: PageUser) -> Response:
+    persona = _persona(request, db, user, persona_id)
     return render(request, "brief.html", user, persona=public_view(persona), assignment=None,
                   start_url=f"/personas/{persona.id}/demarrer")
 
 
 @router.post("/personas/{persona_id}/demarrer")
 def start(persona_id: str, request: Request, db: SessionDep, user: PageUser) -> Response:
-    session = dialogue.start_session(db, user, _persona(request, persona_id))
+    session = dialogue.start_session(db, user, _persona(request, db, user, persona_id))
     return RedirectResponse(f"/sessions/{session.id}", status_code=303)
 
 
@@ -255,21 +260,28 @@ def _managed_cohort(db: SessionDep, cohort_id: DbId, user: User) -> Cohort:
     return or_not_found("Promotion introuvable.", managed_cohort, db, cohort_id, user)
 
 
-def _cohort_page(request: Request, db: SessionDep, user: User, cohort: Cohort, **extra: Any) -> HTMLResponse:
+def render_cohort_page(request: Request, db: SessionDep, user: User, cohort: Cohort, **extra: Any) -> HTMLResponse:
     members = members_of(db, cohort.id or 0)
     member_ids = {m.id for m in members}
     sessions = [s for s in visible_sessions(db, user) if s.candidate_id in member_ids]
     assignments = list(db.exec(select(Assignment).where(Assignment.cohort_id == cohort.id)))
-    return render(request, "cohort.html", user, cohort=cohort, members=members, sessions=sessions,
-                  assignments=assignments, personas=[public_view(p) for p in persona_library(request).all()],
-                  jurors=list(db.exec(select(User).where(User.role == Role.juror))),
-                  report=extra.get("report"), error=extra.get("error"))
+    library = persona_library(request)
+    titles = {a.persona_id: (p.title if (p := library.get(a.persona_id)) else a.persona_id) for a in assignments}
+    played = set(db.exec(select(RoleplaySession.assignment_id).where(
+        col(RoleplaySession.assignment_id).in_([a.id for a in assignments])))) if assignments else set()
+    return render(request, "cohort.html", user, status_code=extra.get("status_code", 200), cohort=cohort,
+                  members=members, sessions=sessions, assignments=assignments, titles=titles, played=played,
+                  personas=[public_view(p) for p in library.all()],
+                  report=extra.get("report"), error=extra.get("error"), message=extra.get("message"),
+                  query=extra.get("query", ""), found=extra.get("found"))
 
 
 @router.get("/promotions/{cohort_id}", response_class=HTMLResponse)
-def cohort_page(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser) -> Response:
+def cohort_page(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser, q: str = "",
+                fait: str = "", qui: str = "") -> Response:
     cohort = _managed_cohort(db, cohort_id, user)
-    return _cohort_page(request, db, user, cohort)
+    found = search_candidates(db, q, cohort_id) if q.strip() else None
+    return render_cohort_page(request, db, user, cohort, query=q, found=found, message=done_message(fait, qui))
 
 
 @router.post("/promotions/{cohort_id}/import", response_class=HTMLResponse)
@@ -279,32 +291,33 @@ def cohort_import(cohort_id: DbId, request: Request, db: SessionDep, user: PageU
     try:
         result = import_accounts(db, user, file.file.read(settings.max_body_bytes + 1), cohort_id)
     except ApiError as error:
-        return _cohort_page(request, db, user, cohort, error=error.message)
-    return _cohort_page(request, db, user, cohort, report=result)
+        return render_cohort_page(request, db, user, cohort, error=error.message)
+    return render_cohort_page(request, db, user, cohort, report=result)
 
 
 @router.post("/promotions/{cohort_id}/scenarios")
 def cohort_assign(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser,
                   persona_id: str = Form(""), mode: str = Form("practice"), duration_minutes: int = Form(20),
-                  closes_at: str = Form(""), max_attempts: str = Form("")) -> Response:
+                  closes_at: str = Form(""), max_attempts: str = Form(""),
+                  hide_from_practice: str = Form("")) -> Response:
     cohort = _managed_cohort(db, cohort_id, user)
     if persona_library(request).get(persona_id) is None or mode not in ("practice", "exam") or \
             not 5 <= duration_minutes <= 180:
-        return _cohort_page(request, db, user, cohort, error="Scénario invalide : vérifiez le persona, le mode "
+        return render_cohort_page(request, db, user, cohort, error="Scénario invalide : vérifiez le persona, le mode "
                                                               "et la durée (5 à 180 minutes).")
     try:
-        closes = datetime.fromisoformat(closes_at).replace(tzinfo=UTC) if closes_at else None
+        closes = from_local_input(closes_at)  # typed in the display zone (Europe/Paris), stored in UTC
     except ValueError:
-        return _cohort_page(request, db, user, cohort, error="Date de fermeture invalide.")
+        return render_cohort_page(request, db, user, cohort, error="Date de fermeture invalide.")
     attempts = int(max_attempts) if max_attempts.isdigit() and int(max_attempts) > 0 else None
     if mode == "exam" and attempts is None:
         attempts = 1
     assert user.id is not None
     db.add(Assignment(cohort_id=cohort_id, persona_id=persona_id, mode=SessionMode(mode),
                       duration_minutes=duration_minutes, closes_at=closes, max_attempts=attempts,
-                      created_by=user.id))
+                      hide_from_practice=mode == "exam" and bool(hide_from_practice), created_by=user.id))
     db.commit()
-    return RedirectResponse(f"/promotions/{cohort_id}", status_code=303)
+    return RedirectResponse(f"/promotions/{cohort_id}?fait=scenario#confirmation", status_code=303)
 
 
 @router.post("/promotions/{cohort_id}/comptes", response_class=HTMLResponse)
@@ -317,13 +330,17 @@ def cohort_account(cohort_id: DbId, request: Request, db: SessionDep, user: Page
         account_role = Role(role)
         if not 0 <= extra_time_percent <= 200:
             raise ApiError(422, "invalid_extra_time", "Temps supplémentaire invalide (0 à 200 %).")
-        create_account(db, user, username.strip().lower(), full_name.strip()[:120], account_role, password,
-                       extra_time_percent, cohort_id)
+        created = create_account(db, user, username.strip().lower(), full_name.strip()[:120], account_role,
+                                 password, extra_time_percent, cohort_id)
         db.commit()
     except (ApiError, ValueError) as error:
         message = error.message if isinstance(error, ApiError) else "Rôle invalide."
-        return _cohort_page(request, db, user, cohort, error=message)
-    return RedirectResponse(f"/promotions/{cohort_id}", status_code=303)
+        if isinstance(error, ApiError) and "déjà utilisé" in message:
+            message += " S'il s'agit d'un compte existant, ajoutez-le avec « Ajouter un compte existant »."
+        return render_cohort_page(request, db, user, cohort, error=message)
+    done = "compte-candidat" if created.role == Role.candidate else "compte-jure"
+    return RedirectResponse(f"/promotions/{cohort_id}?{urlencode({'fait': done, 'qui': created.username})}"
+                            "#confirmation", status_code=303)
 
 
 @router.post("/promotions/{cohort_id}/transcriptions", response_class=HTMLResponse)
@@ -335,11 +352,11 @@ def cohort_transcript_import(cohort_id: DbId, request: Request, db: SessionDep, 
     cohort = _managed_cohort(db, cohort_id, user)
     candidate = next((m for m in members_of(db, cohort_id) if m.id == candidate_id), None)
     if candidate is None or bloc not in (2, 4, 5):
-        return _cohort_page(request, db, user, cohort, error="Choisissez un membre de la promotion et un bloc.")
+        return render_cohort_page(request, db, user, cohort, error="Choisissez un membre de la promotion et un bloc.")
     try:
         transcript = parse_upload(file.file.read(settings.max_body_bytes + 1), file.filename or "", bloc,
                                   candidate_name.strip() or None)
         session = import_session(db, user, candidate, transcript, title.strip()[:200])
     except ApiError as error:
-        return _cohort_page(request, db, user, cohort, error=error.message)
+        return render_cohort_page(request, db, user, cohort, error=error.message)
     return RedirectResponse(f"/sessions/{session.id}/rapport", status_code=303)

@@ -10,13 +10,15 @@ from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import col, select
 
-from api.access import juror_session, managed_cohort, review_session
+from api.access import is_manager, juror_session, managed_cohort, review_session
 from api.deps import SessionDep
 from api.errors import ApiError
-from api.models import Role, RoleplaySession, User
+from api.models import JurorAssignment, Role, RoleplaySession, User
+from api.models.cohort import SessionMode
 from api.models.review import Decision, QueueStatus
-from api.routers.web import JurorPageUser, PageUser, or_not_found, render
+from api.routers.web import JurorPageUser, PageNotFound, PageUser, or_not_found, render
 from api.services import review
 from api.services.charts import line_chart
 from api.services.dialogue import turns_of
@@ -54,12 +56,16 @@ def _charts(points: list[dict[str, Any]]) -> list[Any]:
     def percent(key: str) -> list[float | None]:
         return [round(100 * p[key]) if isinstance(p[key], int | float) else None for p in points]
 
-    return [line_chart("Confiance du persona", labels, percent("trust"), 100, " %"),
-            line_chart("Tension du persona", labels, percent("tension"), 100, " %")]
+    # Each chart comes with the visible legend the page prints above it (colour + words).
+    return [{"title": "Confiance du persona (0 à 100 %)", "kind": "trust",
+             "svg": line_chart("Confiance du persona", labels, percent("trust"), 100, " %", css_class="trust")},
+            {"title": "Tension du persona (0 à 100 %)", "kind": "tension",
+             "svg": line_chart("Tension du persona", labels, percent("tension"), 100, " %", css_class="tension")}]
 
 
 def _review_page(request: Request, db: SessionDep, user: User, session: RoleplaySession,
-                 status_code: int = 200, error: str | None = None) -> Response:
+                 status_code: int = 200, error: str | None = None, attempt: dict[str, Any] | None = None,
+                 message: str | None = None) -> Response:
     try:
         data = review.build_review(db, session, user)
     except ApiError as exc:
@@ -72,25 +78,54 @@ def _review_page(request: Request, db: SessionDep, user: User, session: Roleplay
         annotations = {key: review.mask_data(value, mask) for key, value in annotations.items()}
     return render(request, "review_session.html", user, status_code=status_code, session=session, review=data,
                   turns=turns, annotations=annotations, charts=_charts(data["timeline"]), error=error,
+                  attempt=attempt or {}, message=message, **_manager_context(db, user, session, data),
                   level_labels=review.LEVEL_LABELS, action_labels=review.ACTION_LABELS,
                   audit=review.audit_of(db, session.id, None if user.role != Role.juror or review.all_signed(
                        db, session.id) else {data["grid"]["id"]} if data["grid"] and data["grid"]["id"] else set()))
 
 
+def _manager_context(db: SessionDep, user: User, session: RoleplaySession, data: dict[str, Any]) -> dict[str, Any]:
+    """What the page needs for the steps around marking: who is assigned (and, for a trainer or an
+    administrator, the jurors they may add), and whether this reader may publish the feedback."""
+    assigned_ids = set(db.exec(select(JurorAssignment.juror_id).where(JurorAssignment.session_id == session.id)))
+    manager = is_manager(user)
+    jurors = list(db.exec(select(User).where(User.role == Role.juror).order_by(col(User.full_name),
+                                                                              col(User.username)))) if manager else []
+    assigned = [j for j in jurors if j.id in assigned_ids] if manager else []
+    return {
+        "is_manager": manager,
+        "assigned_jurors": assigned,
+        "available_jurors": [j for j in jurors if j.id not in assigned_ids and j.is_active],
+        "can_release": session.mode == SessionMode.exam and (manager or user.id in assigned_ids),
+    }
+
+
 @router.get("/jury/sessions/{session_id}")
-def review_page(session_id: str, request: Request, db: SessionDep, user: PageUser) -> Response:
+def review_page(session_id: str, request: Request, db: SessionDep, user: PageUser, assigne: str = "",
+                publie: str = "") -> Response:
     session = or_not_found("Session introuvable.", review_session, db, session_id, user)
-    return _review_page(request, db, user, session)
+    message = None
+    if assigne.isdigit() and (juror := db.get(User, int(assigne))) is not None and juror.role == Role.juror:
+        message = f"{juror.full_name or juror.username} est assigné·e à cette session."
+    elif publie:
+        message = "Le retour est publié : le candidat·e peut le lire."
+    return _review_page(request, db, user, session, message=message)
 
 
-def _act(request: Request, db: SessionDep, user: User, session_id: str, action: Any) -> Response:
-    """Run a grid change for the assigned juror; on a refused change, show the page with the reason."""
+def _act(request: Request, db: SessionDep, user: User, session_id: str, action: Any,
+         attempt: dict[str, Any] | None = None) -> Response:
+    """Run a grid change for the assigned juror; on a refused change, show the page with the reason and
+    what the juror had chosen (`attempt`), so that nothing they typed or picked is lost."""
     session = or_not_found("Session introuvable.", juror_session, db, session_id, user)
     try:
         action(session)
     except ApiError as exc:
         db.rollback()
-        return _review_page(request, db, user, session, status_code=exc.status_code, error=exc.message)
+        message = exc.message
+        if attempt and attempt.get("label"):
+            message = f"« {attempt['label']} » : {message}"
+        return _review_page(request, db, user, session, status_code=exc.status_code, error=message,
+                            attempt=attempt)
     return RedirectResponse(f"/jury/sessions/{session_id}#grille", status_code=303)
 
 
@@ -102,7 +137,11 @@ def criterion_submit(session_id: str, criterion_id: str, request: Request, db: S
             raise ApiError(422, "invalid_level", "Niveau invalide : choisissez un niveau de 0 à 3.")
         review.set_criterion(db, session, user, criterion_id, int(level), comment[:4000])
 
-    return _act(request, db, user, session_id, change)
+    label = next((str(item.get("label") or criterion_id) for item in review.report_items(
+        or_not_found("Session introuvable.", juror_session, db, session_id, user)) if item.get("id") == criterion_id),
+        criterion_id)
+    return _act(request, db, user, session_id, change,
+                {"criterion": criterion_id, "label": label, "level": level, "comment": comment})
 
 
 @router.post("/jury/sessions/{session_id}/decision")
@@ -113,7 +152,8 @@ def decision_submit(session_id: str, request: Request, db: SessionDep, user: Pag
             raise ApiError(422, "invalid_decision", "Décision invalide : acquis ou non acquis.")
         review.set_decision(db, session, user, Decision(decision), comment[:4000])
 
-    return _act(request, db, user, session_id, change)
+    return _act(request, db, user, session_id, change,
+                {"criterion": "decision", "label": "Décision finale", "decision": decision, "comment": comment})
 
 
 @router.post("/jury/sessions/{session_id}/signer")
@@ -133,6 +173,56 @@ def reopen_submit(session_id: str, request: Request, db: SessionDep, user: PageU
         review.reopen(db, session, user, reason[:2000])
 
     return _act(request, db, user, session_id, change)
+
+
+def _manager_session(db: SessionDep, session_id: str, user: User) -> RoleplaySession:
+    if not is_manager(user):
+        raise PageNotFound()
+    return or_not_found("Session introuvable.", review_session, db, session_id, user)
+
+
+def find_juror(db: SessionDep, text: str) -> User | None:
+    """The juror a trainer picked in the searchable list: « Nom (identifiant) », the username or the
+    full name, ignoring case."""
+    text = text.strip()
+    if text.endswith(")") and "(" in text:
+        text = text[text.rindex("(") + 1:-1]
+    needle = text.lower()
+    if not needle:
+        return None
+    for juror in db.exec(select(User).where(User.role == Role.juror)):
+        if juror.username.lower() == needle or (juror.full_name or "").strip().lower() == needle:
+            return juror
+    return None
+
+
+@router.post("/jury/sessions/{session_id}/jures")
+def juror_assign(session_id: str, request: Request, db: SessionDep, user: PageUser,
+                 juror: str = Form("")) -> Response:
+    """Assign a juror from the review page (a second one makes it double marking)."""
+    session = _manager_session(db, session_id, user)
+    found = find_juror(db, juror)
+    if found is None or not found.is_active:
+        return _review_page(request, db, user, session, status_code=422,
+                            error=f"Juré·e introuvable : « {juror.strip()} ». Choisissez un nom dans la liste.")
+    assert user.id is not None and found.id is not None
+    if db.get(JurorAssignment, (session.id, found.id)) is None:
+        db.add(JurorAssignment(session_id=session.id, juror_id=found.id, assigned_by=user.id))
+        db.commit()
+    return RedirectResponse(f"/jury/sessions/{session_id}?assigne={found.id}#jures", status_code=303)
+
+
+@router.post("/jury/sessions/{session_id}/publier")
+def release_submit(session_id: str, request: Request, db: SessionDep, user: PageUser) -> Response:
+    """Publish the exam feedback; refused with the reason (grids not all signed) shown on the page."""
+    session = or_not_found("Session introuvable.", review_session, db, session_id, user)
+    try:
+        review.release_feedback(db, session, user)
+    except ApiError as exc:
+        db.rollback()
+        return _review_page(request, db, user, session, status_code=exc.status_code,
+                            error=f"Publication refusée : {exc.message}")
+    return RedirectResponse(f"/jury/sessions/{session_id}?publie=1#publication", status_code=303)
 
 
 @router.get("/jury/promotions/{cohort_id}/accord")

@@ -24,6 +24,7 @@ from api.services import dialogue, review
 from api.services.assignments import candidate_assignments
 from api.services.personas import PersonaLibrary
 from api.validation import ClientKey, DbId, SessionId
+from api.services.practice_visibility import require_practice_allowed
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
@@ -55,6 +56,7 @@ def start_for(request: Request, db: SessionDep, user: User, body: RoleplaySessio
         return dialogue.start_or_resume_assignment(db, user, assignment, persona)
     if not body.persona_id:
         raise ApiError(422, "invalid_request", "Indiquez persona_id ou assignment_id.")
+    require_practice_allowed(db, user, body.persona_id)  # an exam's persona hidden from free practice
     persona = library.get(body.persona_id)
     if persona is None:
         raise ApiError(404, "persona_not_found", f"Persona inconnu : {body.persona_id}.")

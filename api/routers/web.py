@@ -13,7 +13,8 @@ A page handler declares who may see it with a dependency and raises when a resou
 - `TrainerPageUser`: a trainer or an administrator; `JurorPageUser`: a juror. Any other role gets the
   same 404 page as a missing page (the app reports forbidden as missing, never 403).
 - `PageNotFound(message)`: the French 404 page (error.html), rendered with the signed-in user so the
-  navigation still shows.
+  navigation still shows. An unknown address asked by a browser gets the same page (without the
+  navigation: no user is read there).
 
 The handlers are registered by `install_page_handlers` (called from `api.main.create_app`). The JSON
 API keeps its own errors (api/errors.py): a page that calls a service may still answer an `ApiError`.
@@ -21,22 +22,23 @@ API keeps its own errors (api/errors.py): a page that calls a service may still 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import formatting
 from api.access import is_manager
 from api.config import ROOT
 from api.deps import SESSION_COOKIE, OptionalUser
 from api.errors import ApiError, id_out_of_range, validation_response
 from api.models import Role, User
 from api.security import csrf_token_for
-from api.services.assignments import aware
 from api.services.personas import PersonaLibrary
 
 P = ParamSpec("P")
@@ -44,20 +46,13 @@ T = TypeVar("T")
 
 templates = Jinja2Templates(directory=ROOT / "web" / "templates")
 
-ROLE_LABELS = {Role.admin: "administrateur·rice", Role.trainer: "formateur·rice",
-               Role.juror: "juré·e", Role.candidate: "candidat·e"}
-MODE_LABELS = {"practice": "entraînement", "exam": "examen", "trial": "essai"}
-STATE_LABELS = {"open": "ouvert", "upcoming": "à venir", "closed": "fermé", "exhausted": "tentatives épuisées"}
-ENDED_LABELS = {"candidate": "terminée par le candidat", "time_up": "temps écoulé",
-                "persona": "terminée par le persona"}
+ROLE_LABELS = formatting.ROLE_LABELS
+MODE_LABELS = formatting.MODE_LABELS
+STATE_LABELS = formatting.STATE_LABELS
+ENDED_LABELS = formatting.ENDED_LABELS
 
-
-def _format_date(value: datetime | None) -> str:
-    moment = aware(value)
-    return moment.astimezone(UTC).strftime("%d/%m/%Y %H:%M UTC") if moment else "—"
-
-
-templates.env.filters["date_fr"] = _format_date
+templates.env.filters.update(formatting.FILTERS)  # French numbers, dates (display zone), labels
+templates.env.globals.update(formatting.GLOBALS)  # plurals, speaker labels, the report summary
 
 
 def render(request: Request, name: str, user: User | None, status_code: int = 200,
@@ -69,7 +64,8 @@ def render(request: Request, name: str, user: User | None, status_code: int = 20
     return templates.TemplateResponse(
         request, name,
         {"user": user, "csrf_token": csrf, "role_labels": ROLE_LABELS, "mode_labels": MODE_LABELS,
-         "state_labels": STATE_LABELS, "ended_labels": ENDED_LABELS, **context},
+         "state_labels": STATE_LABELS, "ended_labels": ENDED_LABELS,
+         "max_chars": settings.max_message_chars, **context},
         status_code=status_code,
     )
 
@@ -139,10 +135,26 @@ def install_page_handlers(app: FastAPI) -> None:
     async def _login_required(_: Request, __: LoginRequired) -> RedirectResponse:
         return login_redirect()
 
+    json_http_error = app.exception_handlers.get(StarletteHTTPException)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _unknown_page(request: Request, exc: StarletteHTTPException) -> Response:
+        """An unknown address asked by a browser gets the French 404 page, not a JSON body; the API and
+        other callers keep the JSON error shape (api/errors.py)."""
+        path = request.url.path
+        wants_html = "text/html" in request.headers.get("accept", "")
+        if exc.status_code == 404 and wants_html and not path.startswith(("/api/", "/static/")):
+            return render(request, "error.html", None, status_code=404, message="Page introuvable.",
+                          heading="Page introuvable")
+        assert json_http_error is not None
+        answer = json_http_error(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
+
     @app.exception_handler(PageNotFound)
     async def _page_not_found(request: Request, exc: PageNotFound) -> HTMLResponse:
         user = getattr(request.state, "page_user", None)
-        return render(request, "error.html", user, status_code=404, message=exc.message)
+        return render(request, "error.html", user, status_code=404, message=exc.message,
+                      heading="Page introuvable")
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from api import formatting
 from api.models import CohortMember, RoleplaySession, SessionStatus, User
 from api.models.cohort import SessionMode
 from api.services import review
@@ -48,13 +49,14 @@ def session_export(db: Session, session: RoleplaySession, viewer: User) -> dict[
     }
 
 
-CSV_COLUMNS = ["session", "candidat", "persona", "bloc", "mode", "terminée le", "juré", "statut", "décision",
+CSV_COLUMNS = ["session", "candidat", "persona", "bloc", "mode", "terminée le", "juré·e", "statut", "décision",
                "signée le", "critère", "niveau automatique", "niveau final", "commentaire"]
 
 
 def cohort_csv(db: Session, cohort_id: int) -> str:
     """One line per (session, juror grid, criterion) of the cohort's candidates; `;`-separated for
-    French spreadsheets, with a UTF-8 BOM so that accents open correctly."""
+    French spreadsheets, with a UTF-8 BOM so that accents open correctly; dates as « 04/12/2026 05:04 »
+    in the display zone and French words for codes (api/formatting.py), like the pages."""
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
     sessions = db.exec(select(RoleplaySession).where(
         col(RoleplaySession.candidate_id).in_(members), RoleplaySession.status == SessionStatus.ended,
@@ -72,10 +74,11 @@ def cohort_csv(db: Session, cohort_id: int) -> str:
             juror = db.get(User, grid.juror_id)
             view = review.grid_view(db, grid, session, (juror.full_name or juror.username) if juror else "")
             for criterion in view["criteria"]:
-                writer.writerow([session.id, name, session.persona_title, session.bloc, session.mode,
-                                 session.ended_at.isoformat() if session.ended_at else "", view["juror_name"],
+                writer.writerow([session.id, name, session.persona_title, session.bloc,
+                                 formatting.label(formatting.MODE_LABELS, str(session.mode)),
+                                 formatting.csv_date_time(session.ended_at), view["juror_name"],
                                  view["status_label"], view["decision_label"] or "",
-                                 view["signed_at"].isoformat() if view["signed_at"] else "", criterion["label"],
+                                 formatting.csv_date_time(view["signed_at"]), criterion["label"],
                                  "" if criterion["auto_level"] is None else criterion["auto_level"],
                                  "" if criterion["final_level"] is None else criterion["final_level"],
                                  criterion["comment"]])

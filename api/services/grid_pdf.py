@@ -16,20 +16,16 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from api import formatting
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LEVELS = {0: "0 · Non observé", 1: "1 · Insuffisant", 2: "2 · Satisfaisant", 3: "3 · Maîtrisé"}
 
 
 def _date(value: Any) -> str:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).strftime("%d/%m/%Y à %H:%M UTC")
-    return "—"
+    """The same date words as the pages (api/formatting.py), with the zone said once on paper."""
+    text = formatting.date_time(value)
+    return text if text == "—" else f"{text} ({formatting.zone_name()})"
 
 
 class _GridPdf(FPDF):
@@ -73,7 +69,7 @@ def grid_pdf(session: dict[str, Any], grids: list[dict[str, Any]]) -> bytes:
         pdf.multi_cell(width, height, pdf.text_of(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     line("Grille d'évaluation — jeu de rôle", 16, True, 8)
-    line(f"{session.get('persona_title') or ''} · Bloc {session.get('bloc')}", 11)
+    line(f"{session.get('persona_title') or ''} · {formatting.bloc(session.get('bloc'))}", 11)
     line(f"Candidat·e : {session.get('candidate')}")
     if session.get("cohorts"):
         line("Promotion : " + ", ".join(session["cohorts"]))
@@ -103,7 +99,7 @@ def grid_pdf(session: dict[str, Any], grids: list[dict[str, Any]]) -> bytes:
                 for evidence in (criterion.get("evidence") or [])[:3]:
                     details.append(f"Preuve ({evidence.get('turn_id', '')}) : « {evidence.get('quote', '')} »")
                 if not details and criterion.get("rationale"):
-                    details.append(str(criterion["rationale"]))
+                    details.append(formatting.fix_plurals(criterion["rationale"]))
                 row.cell(pdf.text_of("\n".join(details) or "—"))
         pdf.ln(2)
         decision = grid.get("decision_label") or "Non prise"

@@ -57,6 +57,7 @@ class SpeakerPublic(SQLModel):
     id: str
     name: str
     role: str
+    gender: str | None = None
 
 
 class BriefPublic(SQLModel):
@@ -84,6 +85,7 @@ def public_view(persona: Persona) -> PersonaPublic:
     return PersonaPublic(
         id=data["id"], version=str(data["version"]), bloc=int(data["bloc"]), role=data["role"],
         title=data["title"],
-        speakers=[SpeakerPublic(id=s["id"], name=s["name"], role=s["role"]) for s in data["speakers"]],
+        speakers=[SpeakerPublic(id=s["id"], name=s["name"], role=s["role"], gender=s.get("gender"))
+                  for s in data["speakers"]],
         brief=BriefPublic(**{k: data["brief"][k] for k in BriefPublic.model_fields}),
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
+from api.formatting import grid_average
 from api.models import RoleplaySession, SessionStatus, User
 from api.models.cohort import SessionMode
 
@@ -33,8 +34,6 @@ def point_of(session: RoleplaySession) -> ProgressPoint:
     questions = int(conversation.get("questions") or 0)
     open_questions = int(conversation.get("open_questions") or 0)
     reformulations = _number(conversation.get("reformulations"))
-    levels = [c.get("level") for c in (report.get("grid") or {}).get("items", [])]
-    numeric = [float(level) for level in levels if isinstance(level, int | float)]
     summary = conversation.get("closing_summary")
     return ProgressPoint(
         session_id=session.id, persona_title=session.persona_title, bloc=session.bloc, ended_at=session.ended_at,
@@ -43,7 +42,7 @@ def point_of(session: RoleplaySession) -> ProgressPoint:
         reformulations_per_question=round(reformulations / questions, 3)
         if questions and reformulations is not None else None,
         closing_summary=bool(summary.get("present") if isinstance(summary, dict) else summary),
-        grid_average=round(sum(numeric) / len(numeric), 2) if numeric else None,
+        grid_average=grid_average(report),  # the same figure as the report's « niveau moyen »
     )
 
 

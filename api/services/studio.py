@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
+from api import formatting
 from api.errors import ApiError
 from api.models import (
     RoleplaySession,
@@ -533,4 +534,11 @@ def state_panel(session: RoleplaySession, turns: list[Any] | None = None) -> dic
         "members": state.get("members", {}),
         "state": state,
         "reading": reading_panel(turns or []),
+        # What the panel prints, in French (the codes above stay for scripts and tests).
+        "stage_label": formatting.stage(state.get("stage", "decouverte")),
+        "outcome_label": formatting.outcome(session.outcome) if session.outcome else None,
+        "thresholds_text": "; ".join(
+            f"{formatting.THRESHOLD_LABELS.get(k, k)} : {formatting.number(negotiation.get(k))}"
+            for k in ("opening", "target", "walk_away", "candidate_floor", "candidate_list_price")
+            if k in negotiation) or "—",
     }

@@ -100,7 +100,7 @@ def test_trainer_imports_a_cohort_through_the_form(client: TestClient) -> None:
     page = client.post(f"{cohort_url}/import", data={"csrf_token": csrf},
                        files={"file": ("c.csv", b"identifiant;nom\nsam.b;Sam B\n<b>x</b>;Bad\n", "text/csv")})
     assert page.status_code == 200
-    assert "1 créé(s), 1 refusé(s)" in page.text
+    assert "1 compte créé, 1 ligne refusée" in page.text
     assert "&lt;b&gt;x&lt;/b&gt;" in page.text and "<b>x</b>" not in page.text
 
 
@@ -120,9 +120,11 @@ def test_trainer_creates_one_account_and_imports_a_live_role_play(client: TestCl
     created = client.post(f"{cohort_url}/comptes", follow_redirects=False, data={
         "csrf_token": csrf, "username": "ines.t", "full_name": "Inès T", "role": "candidate",
         "password": "motdepasse-9", "extra_time_percent": "25"})
-    assert created.status_code == 303
-    page = client.get(cohort_url).text
-    assert "Inès T (ines.t) · temps supplémentaire 25 %" in page
+    assert created.status_code == 303 and "fait=compte-candidat" in created.headers["location"]
+    page = client.get(created.headers["location"]).text
+    assert "Compte « ines.t » créé et ajouté à la promotion." in page  # the confirmation
+    assert re.search(r'<tr data-member="ines.t">\s*<td data-label="Nom">Inès T</td>', page)
+    assert re.search(r'id="extra-\d+" name="extra_time_percent" type="number" min="0" max="200" value="25"', page)
     member_id = re.search(r'<option value="(\d+)">Inès T</option>', page)
     assert member_id
     transcript = ("Inès : Bonjour, pouvez-vous me décrire votre organisation ?\n"

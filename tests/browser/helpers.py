@@ -29,7 +29,7 @@ def api_as(base_url: str, username: str) -> httpx.Client:
     return client
 
 
-def assign_to_demo_candidate(base_url: str, mode: str, bloc: int = 2) -> dict[str, Any]:
+def assign_to_demo_candidate(base_url: str, mode: str, bloc: int = 2, duration_minutes: int = 30) -> dict[str, Any]:
     """A new cohort holding the demo candidate, with one scenario assigned; returns the assignment."""
     trainer = api_as(base_url, "demo-formateur")
     candidate_id = api_as(base_url, "demo-candidat").get("/api/auth/me").json()["id"]
@@ -37,7 +37,7 @@ def assign_to_demo_candidate(base_url: str, mode: str, bloc: int = 2) -> dict[st
     assert trainer.post(f"/api/cohorts/{cohort['id']}/members", json={"user_id": candidate_id}).status_code == 204
     persona = next(p for p in trainer.get("/api/personas").json() if p["bloc"] == bloc)
     assignment = trainer.post("/api/assignments", json={"cohort_id": cohort["id"], "persona_id": persona["id"],
-                                                        "mode": mode, "duration_minutes": 30})
+                                                        "mode": mode, "duration_minutes": duration_minutes})
     assert assignment.status_code == 201, assignment.text
     return {**assignment.json(), "cohort": cohort, "persona": persona}
 
@@ -62,3 +62,20 @@ def axe_violations(page: Any) -> list[str]:
     )
     return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than the viewport (0: no horizontal scrolling)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def check_widths(page: Any, url: str, label: str, problems: dict[str, Any]) -> None:
+    """Open `url` at 1280 and 390 px wide; record axe violations and horizontal overflow."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        found = axe_violations(page)
+        extra = overflow(page)
+        if found or extra > 0:
+            problems[f"{label} @{width}"] = {"axe": found, "overflow_px": extra}
+    page.set_viewport_size({"width": 1280, "height": 900})

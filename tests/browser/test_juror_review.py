@@ -69,9 +69,12 @@ def test_juror_overrides_with_comment_signs_and_grid_is_locked(page: Any, live_s
     form.get_by_label("Niveau", exact=True).select_option(other_level)
     submit(page, form.get_by_role("button", name="Enregistrer"))
     assert "Commentaire obligatoire" in page.locator("#review-error").inner_text()
-
+    assert f"« {measured['label']} »" in page.locator("#review-error").inner_text(), "l'erreur nomme le critère"
     form = page.locator(f'#critere-{measured["id"]} form')
-    form.get_by_label("Niveau", exact=True).select_option(other_level)
+    assert form.get_by_label("Niveau", exact=True).input_value() == other_level, "le niveau choisi est gardé"
+    assert page.locator("#chart-legend").is_visible()
+    assert "Confiance" in page.locator("#chart-legend").inner_text()
+
     form.get_by_label(re.compile("Commentaire")).fill("Reformulation précise au troisième tour.")
     submit(page, form.get_by_role("button", name="Enregistrer"))
     assert page.locator(f'#critere-{measured["id"]}', has_text="Niveau modifié par le jury").is_visible()

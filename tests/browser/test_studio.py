@@ -43,6 +43,24 @@ def test_trainer_edits_versions_and_tries_a_persona(page: Any, live_stack: Any) 
     assert "Version 2" in page.locator("#versions").inner_text()
     assert "Titre d'essai" in page.locator("#versions").inner_text()
 
+    # The diff shows one line per line (it used to double-space them).
+    page.get_by_role("link", name="différences avec la version 1").click()
+    heights = page.evaluate("""() => {
+        const spans = [...document.querySelectorAll('#diff span')];
+        const line = parseFloat(getComputedStyle(spans[0]).lineHeight) || spans[0].getBoundingClientRect().height;
+        const box = document.getElementById('diff');
+        const pad = parseFloat(getComputedStyle(box).paddingTop) + parseFloat(getComputedStyle(box).paddingBottom);
+        return {lines: spans.length, height: box.clientHeight - pad, line: line};
+    }""")
+    assert heights["height"] < heights["lines"] * heights["line"] * 1.3, heights
+    assert axe_violations(page) == []
+    page.go_back()
+
+    # Lint on a copy says why, never « issue None ».
+    page.get_by_role("link", name="Vérifier la conception (lint)").click()
+    page.locator("#lint").wait_for()
+    assert "None" not in page.locator("#lint").inner_text()
+
     # Try it: the hidden-state panel follows the conversation.
     page.get_by_role("button", name="Essayer ce persona").click()
     page.wait_for_url(re.compile(r".*/studio/essais/[0-9a-f]{32}$"))
@@ -50,5 +68,5 @@ def test_trainer_edits_versions_and_tries_a_persona(page: Any, live_stack: Any) 
     assert page.locator("#st-turn").inner_text() == "0"
     send(page, "Bonjour Madame, merci de me recevoir. Pouvez-vous me décrire votre activité ?")
     page.wait_for_function("document.getElementById('st-turn').textContent === '1'")
-    assert page.locator("#st-stage").inner_text()
+    assert page.locator("#st-stage").inner_text() in ("découverte", "argumentation", "négociation", "conclusion")
     assert '"turn": 1' in page.locator("#st-raw").text_content()

@@ -67,7 +67,7 @@ def test_conversation_figures_contract() -> None:
     assert conv["questions"] == conv["open_questions"] + conv["closed_questions"]
     assert conv["closing_summary"]["present"] and conv["closing_summary"]["coverage"] > 0
     assert [st["stage"] for st in conv["stages"]][:2] == ["ouverture", "decouverte"]
-    assert data["summary_fr"].startswith("Le candidat")
+    assert data["summary_fr"].startswith("Prises de parole du candidat·e")
 
 
 def test_determinism() -> None:

@@ -14,14 +14,19 @@
     const minutes = Math.floor(left / 60);
     const seconds = String(left % 60).padStart(2, "0");
     clock.textContent = minutes + " min " + seconds + " s";
+    // The warning is visible (not only spoken): the box shows and the clock turns to the warning colour.
     for (const mark of [300, 60]) {
       if (left <= mark && left > 0 && !announced.has(mark)) {
         announced.add(mark);
-        alertBox.textContent = "Attention : il reste " + (mark / 60) + " minute" + (mark > 60 ? "s" : "") + ".";
+        alertBox.hidden = false;
+        alertBox.textContent = "Attention : il reste " + (mark / 60) + " minute" + (mark > 60 ? "s" : "") +
+          ". Pensez à conclure.";
+        clock.parentElement.classList.add(mark === 60 ? "timer-urgent" : "timer-warning");
       }
     }
     if (left === 0) {
       clearInterval(handle);
+      alertBox.hidden = false;
       alertBox.textContent = "Temps écoulé : la session est terminée.";
       document.dispatchEvent(new CustomEvent("session-time-up"));
     }
@@ -41,6 +46,26 @@
   const endButton = document.getElementById("end");
   const typing = document.getElementById("typing");
   const errorBox = document.getElementById("chat-error");
+  const counter = document.getElementById("message-count");
+  const maxChars = parseInt(form.dataset.maxChars || "2000", 10);
+  const numberFr = new Intl.NumberFormat("fr-FR");
+
+  // Live character count; over the limit the counter says by how much and sending is refused
+  // (the box has no maxlength: a pasted text is never cut silently).
+  function tooLong() { return input.value.length > maxChars; }
+  function updateCounter() {
+    const length = input.value.length;
+    if (length > maxChars) {
+      counter.textContent = numberFr.format(length) + " / " + numberFr.format(maxChars) +
+        " caractères : " + numberFr.format(length - maxChars) + " de trop.";
+      counter.classList.add("error");
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      counter.textContent = numberFr.format(length) + " / " + numberFr.format(maxChars) + " caractères";
+      counter.classList.remove("error");
+      input.removeAttribute("aria-invalid");
+    }
+  }
 
   function addTurn(role, speaker, text, pending) {
     const item = document.createElement("li");
@@ -57,8 +82,15 @@
     return item;
   }
 
-  function showError(message) {
+  function showError(message, loginLink) {
     errorBox.textContent = message;
+    if (message && loginLink) {
+      // The login expired (or the user logged out in another tab): say so and offer the way back.
+      const link = document.createElement("a");
+      link.href = "/connexion";
+      link.textContent = "Se reconnecter";
+      errorBox.append(" ", link, " (votre message est à renvoyer après la connexion).");
+    }
     errorBox.hidden = !message;
   }
 
@@ -128,6 +160,15 @@
         showReplies(result.body);
         retryButton.hidden = !transcript.querySelector(".turn.pending");
         showError("");
+      } else if (result.status === 401) {
+        if (resending) {
+          keepForResend(item, text, key, "");
+        } else {
+          item.remove();
+          input.value = text;
+          updateCounter();
+        }
+        showError("Votre connexion a expiré.", true);
       } else if (result.status === 409 && errorCode(result) === "turn_pending" && resending) {
         // This very message is stored and still waits for the persona: ask for its answer.
         await retryPending();
@@ -135,11 +176,13 @@
         // An earlier message waits for its answer: this one is not stored; it goes back to the box.
         item.remove();
         input.value = text;
+        updateCounter();
         retryButton.hidden = false;
         showError(errorMessage(result));
       } else if (result.status === 422 || result.status === 409 || result.status === 413) {
         item.remove();
         input.value = text;
+        updateCounter();
         showError(errorMessage(result));
       } else {
         keepForResend(item, text, key, errorMessage(result));
@@ -163,7 +206,10 @@
       showError("Connexion perdue : cliquez de nouveau sur « Renvoyer » dans un instant.");
       return;
     }
-    if (result.ok) {
+    if (result.status === 401) {
+      retryButton.hidden = false;
+      showError("Votre connexion a expiré.", true);
+    } else if (result.ok) {
       const oldest = transcript.querySelector(".turn.pending");
       if (oldest) markAnswered(oldest);
       if (unsent && !unsent.item.classList.contains("pending")) unsent = null;
@@ -182,15 +228,23 @@
     event.preventDefault();
     const text = input.value.trim();
     if (!text) { showError("Le message est vide."); return; }
+    if (text.length > maxChars) {
+      showError("Message trop long : " + numberFr.format(text.length) + " caractères pour " +
+        numberFr.format(maxChars) + " au plus. Raccourcissez-le avant de l'envoyer.");
+      input.focus();
+      return;
+    }
     if (unsent || transcript.querySelector(".turn.pending")) {
       showError("Un message précédent attend encore sa réponse : cliquez sur « Renvoyer » avant d'en écrire un autre.");
       retryButton.hidden = false;
       return;
     }
     input.value = "";
+    updateCounter();
     showError("");
     deliver(addTurn("candidate", "Vous", text, false), text, newKey(), false);
   });
+  input.addEventListener("input", updateCounter);
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
@@ -212,6 +266,7 @@
     const result = await call("/end");
     busy(false);
     if (result.ok) window.location.assign("/sessions/" + sessionId + "/rapport");
+    else if (result.status === 401) showError("Votre connexion a expiré.", true);
     else showError(errorMessage(result));
   });
   document.addEventListener("session-time-up", async function () {
@@ -221,4 +276,7 @@
     window.location.assign("/sessions/" + sessionId + "/rapport");
   });
   if (transcript.querySelector(".turn.pending")) retryButton.hidden = false;
+  updateCounter();
+  // The chat opens on the message box: no need to tab through the navigation first.
+  if (!input.disabled) input.focus({ preventScroll: true });
 })();

@@ -56,7 +56,9 @@
   const transcript = document.getElementById("transcript");
   if (!panel || !transcript) return;
   const sessionId = panel.dataset.sessionId;
-  function list(values) { return values && values.length ? values.join(", ") : "—"; }
+  const numberFr = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 });
+  function num(value) { return typeof value === "number" ? numberFr.format(value) : (value == null ? "—" : String(value)); }
+  function list(values) { return values && values.length ? values.map(num).join(", ") : "—"; }
   function set(id, value) {
     const node = document.getElementById(id);
     if (!node) return;
@@ -72,12 +74,13 @@
     const s = await response.json();
     for (const node of panel.querySelectorAll(".changed")) node.classList.remove("changed");
     set("st-turn", s.turn);
-    set("st-stage", s.stage);
-    set("st-trust", s.trust);
-    set("st-tension", s.tension);
+    set("st-stage", s.stage_label);
+    set("st-trust", num(s.trust));
+    set("st-tension", num(s.tension));
     set("st-needs", list(s.revealed_needs) + " / " + s.needs.length);
     set("st-objections", list(s.open_objections));
     set("st-offers", list(s.persona_offers) + " / " + list(s.candidate_offers));
+    set("st-thresholds", s.thresholds_text);
     set("st-raw", JSON.stringify(s.state, null, 2));
     const r = s.reading;
     if (r) {
