@@ -33,7 +33,6 @@ _CAPITALISED_SUBJECT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zà-ÿ]+(?:\s[A-
 BARE_MONEY_MIN = 1000
 # « EN 9100 », « ISO 9001 », « n° 4512 »: a number right after a code or a number sign is a reference.
 _REFERENCE_BEFORE = re.compile(r"(?:\b[A-Z]{2,}[-\s]?|\b(?:n°|no\.?|num(?:éro)?|réf\.?|version|v)\s?)$")
-USE_PARTNER_FIGURES = True
 # Above this no figure is a price for a deal in this trainer: a typo or a joke, not an offer.
 MAX_OFFER = 1e10
 _YOU_SUBJECT = re.compile(r"(?<!\bje )(?<!\bj')(?<!\bnous )(?<!\bon )(?<!\bil )(?<!\belle )\b(?:vous|tu|t')\s*"
@@ -121,7 +120,7 @@ def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previou
         return "other", computed[-1].text
     if family is None and _CAPITALISED_SUBJECT.search(left[-30:]):
         return "other", "montant d'un tiers"
-    theirs = USE_PARTNER_FIGURES and q.kind in _MONEY_KINDS and _close_to(q.value, partner)
+    theirs = q.kind in _MONEY_KINDS and _close_to(q.value, partner)
     if family == "amount_own":
         return "own_offer", cue[1] if cue else None
     if family == "amount_partner" or (theirs and family is None):
@@ -129,9 +128,10 @@ def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previou
     if family in ("amount_recalled", "amount_third", "amount_limit_before"):
         return "other", cue[1] if cue else None
     near = left[-25:]
-    you = _second_person_subject(near)
-    if you or _YOUR_BEFORE.search(near):
-        return "partner_figure", you or _YOUR_BEFORE.search(near).group(0).strip()  # type: ignore[union-attr]
+    yours = _YOUR_BEFORE.search(near)
+    you = _second_person_subject(near) or (yours.group(0).strip() if yours else None)
+    if you:
+        return "partner_figure", you
     after = lex.find_cues(right[:30], ("amount_own",))
     if after and not theirs:
         return "own_offer", after[0].text  # « 210 000 € HT, dernier prix »
