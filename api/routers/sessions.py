@@ -23,8 +23,8 @@ from api.models.roleplay import (
 from api.services import dialogue, review
 from api.services.assignments import candidate_assignments
 from api.services.personas import PersonaLibrary
-from api.validation import ClientKey, DbId, SessionId
 from api.services.practice_visibility import require_practice_allowed
+from api.validation import ClientKey, DbId, SessionId
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
