@@ -186,7 +186,6 @@ class Kill:
     at: float
     pid: int
     in_flight: int  # client requests under way when the signal was sent
-    ready_after: float | None = None  # seconds until its readiness URL answered again
 
 
 def killer(stack: Stack, kills: list[Kill], figures: Figures, first: float, pause: float, rounds: int,
@@ -212,8 +211,6 @@ def killer(stack: Stack, kills: list[Kill], figures: Figures, first: float, paus
                    f"{kill.in_flight} requêtes en cours)")
         wait_until = kill.at + 90
         while time.monotonic() < wait_until and not done.is_set():
-            if kill.ready_after is None and service.exited() is None and service.ready(timeout=1):
-                kill.ready_after = time.monotonic() - kill.at
             with figures.lock:
                 if any(start > kill.at for start, _ in figures.successes):
                     break
@@ -230,6 +227,13 @@ def watch(supervisor: Supervisor, stop: threading.Event) -> None:
 def recovery(kill: Kill, figures: Figures) -> float | None:
     """Seconds from the kill to the end of the first successful turn sent after it."""
     after = [end for start, end in figures.successes if start > kill.at]
+    return min(after) - kill.at if after else None
+
+
+def ready_after(kill: Kill, ready: list[tuple[float, str]]) -> float | None:
+    """Seconds from the kill to the supervisor's « prêt » for that service (its readiness URL answered
+    on one of its looks, a second apart)."""
+    after = [at for at, line in ready if at > kill.at and line.startswith(f"prêt : {kill.service}")]
     return min(after) - kill.at if after else None
 
 
@@ -326,8 +330,10 @@ def main() -> int:
         stack.start(timeout=300)
         print(f"pile démarrée en {time.monotonic() - started:.1f} s")
         events: list[str] = []
+        ready: list[tuple[float, str]] = []
 
         def report(line: str) -> None:
+            ready.append((time.monotonic(), line.strip()))
             events.append(f"{time.strftime('%H:%M:%S')} {line.strip()}")
             print(events[-1], flush=True)
 
@@ -385,9 +391,10 @@ def main() -> int:
     for kill in kills:
         seconds = recovery(kill, figures)
         shown = f"{seconds:.1f} s" if seconds is not None else "aucun tour réussi après"
-        ready = f"{kill.ready_after:.1f} s" if kill.ready_after is not None else "?"
+        seconds = ready_after(kill, ready)
+        ready_shown = f"{seconds:.1f} s" if seconds is not None else "?"
         print(f"reprise après SIGKILL {LABELS[kill.service]:<13} : premier tour réussi {shown}, "
-              f"service prêt {ready} ({kill.in_flight} requêtes en cours au SIGKILL)")
+              f"service prêt {ready_shown} ({kill.in_flight} requêtes en cours au SIGKILL)")
     if len(kills) < len(KILLS) * args.rounds:
         print(f"ATTENTION : {len(KILLS) * args.rounds - len(kills)} arrêt(s) non joué(s) (le jeu a fini avant)")
     print("journal :")
