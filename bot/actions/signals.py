@@ -51,3 +51,26 @@ def read_turn(text: str, history: list[dict[str, Any]], persona: Persona,
     except Exception:
         logger.warning("lecture du tour impossible : l'engine utilisera l'intention seule", exc_info=True)
         return None
+
+
+WARM_TURN = {"id": "warm", "lang": "fr", "text": "Bonjour, quel budget avez-vous prévu pour ce projet ?",
+             "context": [{"speaker": "other", "text": "Bonjour, je vous écoute."}], "genre": None,
+             "speakers": [], "topics": [], "when": None}
+
+
+def warm_reading() -> bool:
+    """Read one sample turn so that spaCy and the lexicons are loaded before the server listens.
+
+    Why: the action runs in the server's event loop; a first turn that loads the French model there
+    blocks `/health` for seconds (longer on busy cores, with a queue of turns behind it), and the
+    supervisor then took a live action server for a hung one and killed it (seen by
+    bench/fault_bench.py). False when the reading is unavailable (the engine then uses the intent).
+    """
+    try:
+        from scoring.annotate import annotate_turns
+
+        annotate_turns([WARM_TURN])
+    except Exception:
+        logger.warning("préchargement de la lecture des tours impossible", exc_info=True)
+        return False
+    return True
