@@ -160,6 +160,10 @@ class RequestGuard:
             _check_json(body)
         elif content_type == b"application/x-www-form-urlencoded":
             _check_pairs(body)
+        elif content_type == b"multipart/form-data" and b"\x00" in body:
+            # Every upload of the product is text (CSV, YAML, a transcript): a NUL byte in a field or
+            # a file is refused here, before PostgreSQL would refuse it with a 500.
+            raise _Refused(422, "forbidden_character", FORBIDDEN_CHARACTERS)
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:

@@ -126,3 +126,14 @@ def test_depth_is_counted_outside_strings_only() -> None:
 def test_ids_in_bodies_within_range_still_work(client: TestClient) -> None:
     trainer, cohort_id, _ = trainer_with_cohort(client)
     assert assign(client, trainer, cohort_id)["cohort_id"] == cohort_id
+
+
+def test_a_nul_byte_in_an_upload_is_refused_in_french(client: TestClient) -> None:
+    trainer, cohort_id, _ = trainer_with_cohort(client)
+    csv = "identifiant;nom;role;mot_de_passe;tiers_temps\ncand\x00x;Nom;candidat;motdepasse-assez-long;0\n"
+    upload = client.post(f"/api/cohorts/{cohort_id}/import", headers=trainer,
+                         files={"file": ("promo.csv", csv.encode(), "text/csv")})
+    assert french_error(upload, 422)["code"] == "forbidden_character"
+    clean = csv.replace("\x00", "")
+    assert client.post(f"/api/cohorts/{cohort_id}/import", headers=trainer,
+                       files={"file": ("promo.csv", clean.encode(), "text/csv")}).status_code == 200
