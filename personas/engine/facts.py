@@ -88,6 +88,12 @@ def wrong_figure(ctx: TurnContext, fact: Fact) -> str | None:
     return value
 
 
+def _addressed(ctx: TurnContext) -> str | None:
+    """Bloc 5: the member the question is addressed to answers a fact that belongs to nobody."""
+    ids = {s.id for s in ctx.persona.speakers}
+    return next((a for a in ctx.reading.addressee if a in ids), None)
+
+
 def answer_fact(ctx: TurnContext) -> bool:
     """Answer a factual question, correct a wrong figure about a fact. True if the persona spoke."""
     r, st = ctx.reading, ctx.state
@@ -96,7 +102,7 @@ def answer_fact(ctx: TurnContext) -> bool:
     fact = fact_aimed_at(ctx)
     if fact is None:
         return False
-    speaker = fact.speaker
+    speaker = fact.speaker or _addressed(ctx)
     correction = wrong_figure(ctx, fact)
     if correction is not None and not r.open_question:
         # « Vous avez bien 300 camions ? » or « Avec vos 300 camions… »: the persona sets it right.

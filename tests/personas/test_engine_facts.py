@@ -129,3 +129,12 @@ def test_the_reading_gets_the_facts_words_as_topics():
     topics = {t["id"]: t for t in topic_refs(TRANSPORT)}
     assert "camion" in topics["fact:flotte"]["keywords"]
     assert "fact:historique" in topics and "1987" in topics["fact:historique"]["text"]
+
+
+def test_in_a_mediation_the_addressed_member_gives_the_fact():
+    persona = LIB["b5-conflit-adv-commercial"]
+    s = Session(persona)
+    result = s.say("Antoine, quel est le délai standard aujourd'hui ?", "ask_situation",
+                   analysis=reading(is_question=True, question_type="open", addressee=["antoine"]))
+    assert [line.speaker_id for line in result.lines] == ["antoine"]
+    assert said(result) in fact(persona, "delai_standard").answer
