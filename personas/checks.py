@@ -24,6 +24,26 @@ def check_persona(persona: Persona) -> list[Issue]:
     issues += _check_negotiation(persona)
     issues += _check_lines(persona)
     issues += _check_end(persona)
+    issues += _check_facts(persona)
+    return issues
+
+
+def _check_facts(p: Persona) -> list[Issue]:
+    """Facts: unique ids, known needs and speakers, a refusal when the fact can be withheld."""
+    issues: list[Issue] = []
+    needs = {n.id for n in p.needs}
+    speakers = {s.id for s in p.speakers}
+    for dup in sorted(_duplicates([f.id for f in p.facts])):
+        issues.append(Issue("facts", f"fait « {dup} » défini deux fois"))
+    for i, fact in enumerate(p.facts):
+        for j, ref in enumerate(fact.after_needs):
+            if ref not in needs:
+                issues.append(Issue(f"facts.{i}.after_needs.{j}", f"besoin « {ref} » inexistant"))
+        if fact.speaker is not None and fact.speaker not in speakers:
+            issues.append(Issue(f"facts.{i}.speaker", f"locuteur « {fact.speaker} » inexistant"))
+        if (fact.min_trust > p.personality.initial_trust or fact.after_needs) and not fact.refusal:
+            issues.append(Issue(f"facts.{i}.refusal", "obligatoire quand le fait peut être refusé (confiance "
+                                "minimale ou besoins préalables) : dites pourquoi, dans le ton du personnage"))
     return issues
 
 

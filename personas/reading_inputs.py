@@ -29,7 +29,12 @@ def topic_refs(persona: Persona) -> list[dict[str, Any]]:
             for grievance in member.grievances:
                 topics.append({"id": f"grievance:{member.speaker}:{grievance.id}", "text": grievance.lines[0],
                                "keywords": list(grievance.keywords)})
+    facts = {f.id: f for f in persona.facts}
     for key, value in persona.company.figures.items():
+        fact = facts.pop(key, None)
         topics.append({"id": f"fact:{key}", "text": f"{key.replace('_', ' ')} {value}",
-                       "keywords": [key.replace("_", " ")]})
+                       "keywords": [key.replace("_", " "), *(fact.keywords if fact else [])]})
+    for fact in facts.values():  # facts of their own (history, current supplier…) and company fields
+        topics.append({"id": f"fact:{fact.id}", "text": persona.fact_value(fact) or fact.answer[0],
+                       "keywords": list(fact.keywords)})
     return topics

@@ -71,6 +71,30 @@ class Company(_Model):
     context: str = ""
 
 
+COMPANY_FIELDS = ("name", "sector", "size", "location")
+
+
+class Fact(_Model):
+    """A fact about the persona's organisation, said when the candidate asks for it directly.
+
+    ``id`` is a ``company.figures`` key, one of ``name``, ``sector``, ``size``, ``location`` (the
+    ``company`` fields), or a fact of its own (history, current supplier, decision process…). What
+    makes it available: a direct question on it (``keywords``, or the reading's topic ``fact:<id>``),
+    trust at least ``min_trust`` and the needs of ``after_needs`` already revealed (a topic opened);
+    otherwise the persona refuses in character and says why (``refusal``).
+    """
+
+    id: Slug
+    keywords: list[Keyword] = Field(min_length=1)
+    answer: list[Text] = Field(min_length=1)
+    # The figure the persona corrects a wrong one with (« Non, 85. »); by default the company value.
+    value: Text | None = None
+    min_trust: Unit = 0.0
+    after_needs: list[Slug] = Field(default_factory=list)
+    refusal: list[Text] = Field(default_factory=list)
+    speaker: Slug | None = None
+
+
 class Personality(_Model):
     """Temperament and the engine parameters that follow from it.
 
@@ -219,6 +243,7 @@ class Persona(_Model):
     company: Company
     personality: Personality
     needs: list[HiddenNeed] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
     objections: list[Objection] = Field(default_factory=list)
     negotiation: Negotiation | None = None
     team: Team | None = None
@@ -248,3 +273,11 @@ class Persona(_Model):
     @property
     def main_speaker(self) -> Speaker:
         return self.speakers[0]
+
+    def fact_value(self, fact: Fact) -> str | None:
+        """The fact's value as said in a correction: its own, else the company's figure or field."""
+        if fact.value is not None:
+            return fact.value
+        if fact.id in self.company.figures:
+            return self.company.figures[fact.id]
+        return getattr(self.company, fact.id) if fact.id in COMPANY_FIELDS else None

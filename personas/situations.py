@@ -30,6 +30,11 @@ SITUATIONS: dict[str, Situation] = {
     s.name: s
     for s in [
         Situation("opening", "Ce que dit le personnage à l'ouverture (facultatif).", frozenset()),
+        Situation("english", "Le candidat écrit en anglais : demande, une fois, de continuer en français "
+                  "(facultatif : sinon une phrase neutre du moteur).", frozenset()),
+        Situation("fact_correct", "Le candidat avance un chiffre faux sur un fait : le personnage le corrige "
+                  "(facultatif).", frozenset(), frozenset({"valeur"})),
+        Situation("fact_refused", "Un fait demandé trop tôt, sans refus propre au fait (facultatif).", frozenset()),
         Situation("greeting", "Réponse aux salutations / à la présentation.", _ALL),
         Situation("small_talk", "Réponse à une banalité, une fois.", _ALL),
         Situation("small_talk_too_much", "Agacement quand les banalités s'éternisent.", _ALL),

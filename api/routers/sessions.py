@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
 from sqlmodel import SQLModel
 
 from api.access import feedback_visible, own_session, visible_session, visible_sessions
@@ -92,24 +92,38 @@ def client_key_of(body: MessageCreate, header: str | None) -> str | None:
              description="Avec une clé (`Idempotency-Key` ou `client_key`), renvoyer le même message donne "
                          "la réponse déjà enregistrée (ou 409 `turn_pending` tant qu'il attend), jamais un "
                          "second tour. Tant qu'un message attend sa réponse, un nouveau message reçoit 409 "
-                         "`turn_pending` avec l'identifiant du tour en attente (`error.turn_id`).",
+                         "`turn_pending` avec l'identifiant du tour en attente (`error.turn_id`). L'en-tête "
+                         "`X-Session-Status` donne l'état de la session après la réponse (`ended` quand le "
+                         "persona y a mis fin).",
              responses={503: {"description": "Persona indisponible : le message est enregistré"}})
 def post_message(session_id: SessionId, body: MessageCreate, db: SessionDep, user: CurrentUser,
-                 rasa: RasaDep, settings: SettingsDep,
+                 rasa: RasaDep, settings: SettingsDep, response: Response,
                  idempotency_key: Annotated[ClientKey | None, Header(alias="Idempotency-Key")] = None,
                  ) -> list[PersonaLine]:
     session = own_session(db, session_id, user)
     replies = dialogue.post_message(db, rasa, session, body.text, settings.max_message_chars,
                                     client_key=client_key_of(body, idempotency_key))
+    _tell_status(response, session)
     return [PersonaLine(speaker=t.speaker_name, text=t.text) for t in replies]
+
+
+SESSION_STATUS_HEADER = "X-Session-Status"
+
+
+def _tell_status(response: Response, session: RoleplaySession) -> None:
+    """The session's status after the answer (``ended`` when the persona ended it), in a header: the
+    body keeps its documented ``[{"speaker", "text"}]`` shape, and the chat page closes at once."""
+    response.headers[SESSION_STATUS_HEADER] = str(session.status)
 
 
 @router.post("/{session_id}/retry", response_model=list[PersonaLine],
              summary="Renvoyer le plus ancien message resté sans réponse",
              responses={503: {"description": "Persona indisponible : le message reste enregistré"}})
-def retry(session_id: SessionId, db: SessionDep, user: CurrentUser, rasa: RasaDep) -> list[PersonaLine]:
+def retry(session_id: SessionId, db: SessionDep, user: CurrentUser, rasa: RasaDep,
+          response: Response) -> list[PersonaLine]:
     session = own_session(db, session_id, user)
     replies = dialogue.retry_pending(db, rasa, session)
+    _tell_status(response, session)
     return [PersonaLine(speaker=t.speaker_name, text=t.text) for t in replies]
 
 

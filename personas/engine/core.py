@@ -73,8 +73,27 @@ def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTur
     return TurnResult(lines=ctx.voice.lines, state=st.model_dump(mode="json"), ended=st.ended, outcome=st.outcome)
 
 
+ENGLISH_DEFAULT = "Pardon, mais je préfère qu'on continue en français : c'est la langue de notre échange."
+
+
+def _english(ctx: TurnContext) -> None:
+    """A turn written in English: one request, in character, to go on in French; afterwards the persona
+    asks for clarification. Never a goodbye, a deal or an argument, whatever the NLU made of it."""
+    st, p = ctx.state, ctx.persona
+    st.english_turns += 1
+    ctx.event("english")
+    speaker = p.speakers[st.turn % len(p.speakers)].id
+    if st.english_turns == 1:
+        ctx.voice.say_or("english", ENGLISH_DEFAULT, speaker)
+    else:
+        ctx.voice.say("clarify", speaker)
+
+
 def _play(ctx: TurnContext) -> None:
     r, p = ctx.reading, ctx.persona
+    if r.english:
+        _english(ctx)
+        return
     if r.low_confidence:
         ctx.event("clarify")
         speaker = p.speakers[ctx.state.turn % len(p.speakers)].id

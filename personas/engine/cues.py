@@ -13,3 +13,8 @@ from scoring.lexicon import load_lexicon
 def has_cue(text: str, family: str) -> bool:
     """Does ``family`` (a ``cues`` family of the French lexicon) occur in ``text``?"""
     return load_lexicon("fr").cue(family).search(text) is not None
+
+
+def count_cues(text: str, family: str) -> int:
+    """How many times ``family`` occurs in ``text`` (non-overlapping matches)."""
+    return sum(1 for _ in load_lexicon("fr").cue(family).finditer(text))

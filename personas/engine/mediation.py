@@ -11,6 +11,7 @@ from __future__ import annotations
 from personas.engine.context import TurnContext, clamp
 from personas.engine.cues import has_cue
 from personas.engine.discovery import answer_closed_question, matching_need, reveal_need
+from personas.engine.facts import answer_fact
 from personas.engine.reading import mentions
 from personas.engine.rereading import OPEN_QUESTION, question_in_disguise, reread
 from personas.intents import CLOSING_INTENTS, QUESTION_INTENTS
@@ -225,6 +226,8 @@ def play_mediation_turn(ctx: TurnContext) -> None:
     if intent in CLOSING_INTENTS or (st.solution_agreed and (r.asks_agreement or next_step_asked)):
         close(ctx)
         return
+    if answer_fact(ctx):
+        return  # « Combien de commandes traitez-vous ? »: the fact, not a grievance
     if question_in_disguise(r):
         reread(ctx, OPEN_QUESTION)
         _open(ctx, target(ctx))

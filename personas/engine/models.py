@@ -129,6 +129,7 @@ class EngineState(BaseModel):
     members: dict[str, MemberState] = Field(default_factory=dict)
     negotiation: NegotiationState | None = None
     used_lines: dict[str, list[int]] = Field(default_factory=dict)
+    english_turns: int = 0  # turns written in English (the first one gets the request to go on in French)
     ended: bool = False
     outcome: str | None = None
     events: list[str] = Field(default_factory=list)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from personas.engine.cues import has_cue
+from personas.engine.cues import count_cues, has_cue
 from personas.engine.models import CandidateTurn
 from personas.intents import QUESTION_INTENTS
 from scoring.numbers import extract_quantities, first_amount
@@ -30,6 +30,11 @@ _CONTENT_INTENTS = frozenset(
      "request_commitment", "propose_next_step", "ask_agreement", "summarize", "set_ground_rules", "reframe"}
 )  # fmt: skip
 _ASSERTIVE_LABELS = {"assertive", "assertif", "assertif·ve", "affirmé"}
+# A turn is written in English when English function words (lexicon family ``engine_english``) make
+# at least this share of its words, and at least ENGLISH_MIN_WORDS of them (« Merci, thanks ! » is French).
+ENGLISH_SHARE = 0.35
+ENGLISH_MIN_WORDS = 2
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 def fold(text: str) -> str:
@@ -41,6 +46,13 @@ def fold(text: str) -> str:
 def mentions(text_folded: str, keywords: list[str]) -> bool:
     """True if any keyword (accent-insensitive, matched at a word start) occurs in the text."""
     return any(re.search(r"(?<!\w)" + re.escape(fold(k)), text_folded) for k in keywords)
+
+
+def written_in_english(folded: str) -> bool:
+    """Is the (folded) turn written in English? Share of English function words, never whole phrases."""
+    words = _WORD.findall(folded)
+    hits = count_cues(folded, "engine_english")
+    return hits >= ENGLISH_MIN_WORDS and hits >= ENGLISH_SHARE * len(words)
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,7 @@ class Reading:
     sides_with: str | None = None
     blames: str | None = None
     topics: tuple[str, ...] = ()
+    english: bool = False  # written in English: the persona asks, once, to go on in French
 
     @property
     def is_question(self) -> bool:
@@ -184,4 +197,5 @@ def read_turn(turn: CandidateTurn) -> Reading:
         sides_with=stance.get("sides_with") if isinstance(stance.get("sides_with"), str) else None,
         blames=stance.get("blames") if isinstance(stance.get("blames"), str) else None,
         topics=tuple(signals.topics) if signals is not None else (),
+        english=written_in_english(folded),
     )

@@ -15,6 +15,7 @@ from personas.engine.discovery import (
     objection,
     raise_objection,
 )
+from personas.engine.facts import CLAIM_INTENTS, answer_fact
 from personas.engine.negotiation import deal_outcome, negotiate
 from personas.engine.reading import PRICE_INTENTS
 from personas.engine.rereading import reread, sales_intent
@@ -48,6 +49,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
         return  # an argument quoting figures (« 900 € l'heure d'arrêt ») is not a price offer
     if price_turn and price_talk(ctx):
         return
+    if _wrong_statement(ctx) or answer_fact(ctx):
+        return  # a factual question gets the fact; a wrong figure is set right
     if intent in {"greet", "introduce_self"}:
         if not ctx.state.greeted:
             _greet(ctx)
@@ -101,6 +104,17 @@ def play_sales_turn(ctx: TurnContext) -> None:
 OBJECTION_ANSWER_INTENTS = frozenset(
     {"handle_objection", "apologize", "present_offer", "assertive_statement", "propose_solution", *PRICE_INTENTS}
 )
+
+
+def _wrong_statement(ctx: TurnContext) -> bool:
+    """A plain statement or a question that the reading found wrong against the persona's words is
+    corrected like a wrong reformulation (the reformulation path already does this)."""
+    r = ctx.reading
+    if r.reformulation or r.accuracy != "inaccurate" or not r.mismatches:
+        return False
+    if r.intent not in CLAIM_INTENTS or r.price is not None or r.offers_price:
+        return False
+    return checked_reformulation(ctx)
 
 
 def _greet(ctx: TurnContext) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from string import Formatter
 
+from personas.engine.french import join_french
 from personas.engine.models import EngineState, Line
 from personas.schema import Persona
 
@@ -28,10 +29,23 @@ class _SafeDict(dict[str, str]):
 
 
 def render(text: str, fields: dict[str, str]) -> str:
-    """Fill ``{prix}``-style placeholders; unknown ones stay visible rather than crash a session."""
-    if not any(name for _, name, _, _ in Formatter().parse(text)):
+    """Fill ``{prix}``-style placeholders; unknown ones stay visible rather than crash a session.
+
+    Where a filled slot meets the template's words, French elision and contraction apply
+    (« de {demande} » with « un délai » → « d'un délai »): see ``personas.engine.french``.
+    """
+    parts = list(Formatter().parse(text))
+    if not any(name for _, name, _, _ in parts):
         return text
-    return text.format_map(_SafeDict(fields))
+    safe = _SafeDict(fields)
+    out = ""
+    for literal, name, spec, conversion in parts:
+        out = join_french(out, literal) if out else literal  # « {prix} » then « de … »: the slot's last word
+        if name is None:
+            continue
+        slot = "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+        out = join_french(out, slot.format_map(safe))
+    return out
 
 
 class Voice:

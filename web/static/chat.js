@@ -103,12 +103,30 @@
     });
     let body = null;
     try { body = await response.json(); } catch (e) { body = null; }
-    return { ok: response.ok, status: response.status, body: body };
+    // The persona may end the session with its answer: the server says so in this header.
+    const ended = response.headers.get("X-Session-Status") === "ended";
+    return { ok: response.ok, status: response.status, body: body, ended: ended };
+  }
+
+  // Once the session is over the box stays closed: a banner says so and links to the feedback.
+  let over = false;
+  function showEnded() {
+    over = true;
+    const banner = document.getElementById("session-ended");
+    if (banner) banner.hidden = false;
+    const status = document.getElementById("session-status");
+    if (status) status.textContent = "Session terminée";
+    input.disabled = true;
+    sendButton.disabled = true;
+    endButton.hidden = true;
+    retryButton.hidden = true;
+    const link = banner && banner.querySelector("a");
+    if (link) link.focus();
   }
 
   function busy(on) {
     typing.hidden = !on;
-    sendButton.disabled = on;
+    sendButton.disabled = on || over;
     endButton.disabled = on;
     retryButton.disabled = on;
   }
@@ -160,6 +178,7 @@
         showReplies(result.body);
         retryButton.hidden = !transcript.querySelector(".turn.pending");
         showError("");
+        if (result.ended) showEnded();
       } else if (result.status === 401) {
         if (resending) {
           keepForResend(item, text, key, "");
@@ -184,6 +203,7 @@
         input.value = text;
         updateCounter();
         showError(errorMessage(result));
+        if (errorCode(result) === "session_ended") showEnded();
       } else {
         keepForResend(item, text, key, errorMessage(result));
       }
@@ -192,7 +212,7 @@
         "Connexion perdue : votre message est gardé. Cliquez sur « Renvoyer » pour l'envoyer à nouveau.");
     } finally {
       busy(false);
-      input.focus();
+      if (!over) input.focus();
     }
   }
 
@@ -216,6 +236,7 @@
       showReplies(result.body);
       retryButton.hidden = !transcript.querySelector(".turn.pending");
       showError("");
+      if (result.ended) showEnded();
     } else if (errorCode(result) === "nothing_to_retry") {
       window.location.reload();  // answered meanwhile (another tab): show the stored answer
     } else {

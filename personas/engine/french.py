@@ -1,0 +1,45 @@
+"""French elision and contraction where a slot meets the template's words.
+
+A template says « Et j'aurais besoin de {demande}. »; filled with « un délai » it must read « d'un
+délai », with « des pénalités » « des pénalités », with « le prix » « du prix ». Only the junction of a
+slot with its neighbours is fixed: the trainer's own words are never rewritten (« de le faire »,
+where « le » is a pronoun, stays as written).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Grammar, not cue words: the contractions of « de » and « à » with the definite article, and the
+# words elided before a vowel (a leading « h » is left alone: h aspiré or muet cannot be told apart).
+_CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("de", "des"): "des",
+                 ("à", "le"): "au", ("à", "les"): "aux"}
+_ELIDED = {"de": "d'", "le": "l'", "la": "l'", "que": "qu'", "je": "j'", "ne": "n'", "me": "m'",
+           "te": "t'", "se": "s'", "lorsque": "lorsqu'", "puisque": "puisqu'", "jusque": "jusqu'"}
+_VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûü]", re.IGNORECASE)
+_LAST_WORD = re.compile(r"(?P<word>[^\W\d_]+)(?P<gap>\s+)$")
+_FIRST_WORD = re.compile(r"^(?P<word>[^\W\d_]+)(?=\s|$)")
+
+
+def _cased(model: str, word: str) -> str:
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+def join_french(left: str, right: str) -> str:
+    """``left + right`` with the junction made French: « de » + « un délai » → « d'un délai »."""
+    gap = len(right) - len(right.lstrip())
+    left, right = left + right[:gap], right[gap:]  # the space may sit on either side of the slot
+    last = _LAST_WORD.search(left)
+    if last is None or not right:
+        return left + right
+    before, word = left[: last.start()], last.group("word")
+    first = _FIRST_WORD.match(right)
+    key = word.lower()
+    if first is not None and (key, first.group("word").lower()) in _CONTRACTIONS:
+        merged = _CONTRACTIONS[(key, first.group("word").lower())]
+        return before + _cased(word, merged) + right[first.end():]
+    if key in _ELIDED and _VOWEL.match(right):
+        return before + _cased(word, _ELIDED[key]) + right
+    if key == "si" and re.match(r"ils?\b", right, re.IGNORECASE):
+        return before + _cased(word, "s'") + right
+    return left + right

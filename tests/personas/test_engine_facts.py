@@ -1,0 +1,140 @@
+"""A factual question gets the fact (or a refusal in character that says why); a wrong figure is corrected.
+
+Readings are built by hand (the engine is pure), as in test_engine_reading.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from personas.checks import check_persona
+from personas.engine import TurnSignals
+from personas.loader import load_library
+from personas.reading_inputs import topic_refs
+from personas.schema import Fact
+from tests.personas.persona_helpers import Session
+
+LIB = load_library()
+TRANSPORT = LIB["b2-transport-frigorifique"]
+HABITAT = LIB["b4-acheteuse-habitat-social"]
+
+
+def reading(**fields) -> TurnSignals:
+    return TurnSignals(reader_version="2.0", **fields)
+
+
+def said(result) -> str:
+    return " ".join(line.text for line in result.lines)
+
+
+def fact(persona, fact_id: str) -> Fact:
+    return next(f for f in persona.facts if f.id == fact_id)
+
+
+@pytest.mark.parametrize("intent", ["closed_question", "ask_situation"])
+def test_a_factual_question_gets_the_fact(intent):
+    s = Session(TRANSPORT)
+    result = s.say("Vous avez combien de camions ?", intent,
+                   analysis=reading(is_question=True, question_type="closed"))
+    assert said(result) in fact(TRANSPORT, "flotte").answer
+    assert "fact_given:flotte" in s.events
+
+
+def test_a_question_on_the_companys_history_is_not_answered_with_the_calendar():
+    s = Session(TRANSPORT)
+    result = s.say("Depuis quand l'entreprise existe-t-elle ?", "ask_situation",
+                   analysis=reading(is_question=True, question_type="open"))
+    assert "1987" in said(result)
+    assert not any(e.startswith("need_revealed") for e in s.events)
+
+
+def test_the_readings_topic_alone_is_enough():
+    s = Session(TRANSPORT)
+    result = s.say("Et vous pesez combien, en termes d'activité ?", "ask_situation",
+                   analysis=reading(is_question=True, question_type="open", topics=["fact:chiffre_affaires"]))
+    assert said(result) in fact(TRANSPORT, "chiffre_affaires").answer
+
+
+def test_a_sensitive_fact_is_refused_in_character_until_trust_is_there():
+    s = Session(HABITAT)
+    budget = fact(HABITAT, "budget_formation_annuel")
+    result = s.say("Quel est votre budget formation ?", "ask_budget",
+                   analysis=reading(is_question=True, question_type="open"))
+    assert said(result) in budget.refusal and "1,1" not in said(result)
+    assert "fact_refused:budget_formation_annuel" in s.events
+    s.state["trust"] = budget.min_trust
+    result = s.say("Et quel est votre budget formation, alors ?", "ask_budget",
+                   analysis=reading(is_question=True, question_type="open"))
+    assert "1,1 M€" in said(result)
+
+
+def test_a_fact_after_a_need_waits_for_that_need():
+    persona = TRANSPORT.model_copy(update={"facts": [
+        fact(TRANSPORT, "flotte").model_copy(update={"after_needs": ["planning-artisanal"],
+                                                     "refusal": ["Chaque chose en son temps."]})]})
+    s = Session(persona)
+    assert said(s.say("Vous avez combien de camions ?", "closed_question")) == "Chaque chose en son temps."
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Vous avez bien 300 camions ?", "closed_question"),
+    ("Avec vos 300 camions, la planification doit être lourde.", "assertive_statement"),
+])
+def test_a_wrong_figure_about_a_fact_is_corrected(text, intent):
+    s = Session(TRANSPORT)
+    result = s.say(text, intent)
+    assert said(result).startswith("Non") and "85" in said(result) and "300" not in said(result)
+    assert "fact_corrected:flotte" in s.events
+
+
+def test_the_right_figure_is_not_corrected():
+    s = Session(TRANSPORT)
+    result = s.say("Vous avez bien 85 camions ?", "closed_question")
+    assert not said(result).startswith("Non")
+    assert "fact_corrected:flotte" not in s.events
+
+
+def test_a_closed_question_the_reading_found_wrong_is_corrected_like_a_reformulation():
+    s = Session(LIB["b2-client-flotte-electrique"])
+    r = reading(is_question=True, question_type="closed", reformulation_accuracy="inaccurate",
+                reformulation_mismatches=["« 300 km » au lieu de « 120 km »"])
+    result = s.say("Vos fourgons font bien 300 km par jour ?", "closed_question", analysis=r)
+    assert "120 km" in said(result)
+    assert "reformulation_inaccurate" in s.events
+
+
+def test_an_offer_naming_a_fact_is_still_an_offer():
+    s = Session(TRANSPORT)
+    s.say("Nous proposons une solution pour toute votre flotte, avec un accompagnement de six semaines.",
+          "present_offer")
+    assert not any(e.startswith("fact_") for e in s.events)
+    assert s.state["offer_presented"]
+
+
+def test_a_need_aimed_at_as_precisely_keeps_its_revelation():
+    s = Session(TRANSPORT)
+    s.say("Comment planifiez-vous les tournées de votre flotte aujourd'hui ?", "ask_situation")
+    assert "need_revealed:planning-artisanal" in s.events or "need_guarded:planning-artisanal" in s.events
+    assert not any(e.startswith("fact_") for e in s.events)
+
+
+def test_a_withheld_fact_needs_a_refusal_and_known_needs():
+    bad = Fact(id="marge", keywords=["marge"], answer=["2 %."], min_trust=0.9, after_needs=["inconnu"])
+    issues = check_persona(TRANSPORT.model_copy(update={"facts": [bad]}))
+    fields = {i.path for i in issues}
+    assert {"facts.0.refusal", "facts.0.after_needs.0"} <= fields
+
+
+def test_the_reading_gets_the_facts_words_as_topics():
+    topics = {t["id"]: t for t in topic_refs(TRANSPORT)}
+    assert "camion" in topics["fact:flotte"]["keywords"]
+    assert "fact:historique" in topics and "1987" in topics["fact:historique"]["text"]
+
+
+def test_in_a_mediation_the_addressed_member_gives_the_fact():
+    persona = LIB["b5-conflit-adv-commercial"]
+    s = Session(persona)
+    result = s.say("Antoine, quel est le délai standard aujourd'hui ?", "ask_situation",
+                   analysis=reading(is_question=True, question_type="open", addressee=["antoine"]))
+    assert [line.speaker_id for line in result.lines] == ["antoine"]
+    assert said(result) in fact(persona, "delai_standard").answer
