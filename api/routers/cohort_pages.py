@@ -20,6 +20,7 @@ from api.models import Cohort, User
 from api.routers.pages import render_cohort_page
 from api.routers.web import TrainerPageUser, or_not_found
 from api.services import cohort_admin
+from api.validation import DbId
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,8 +35,8 @@ def _done(cohort_id: int, code: str, who: str = "") -> RedirectResponse:
 
 
 @router.post("/promotions/{cohort_id}/membres")
-def member_add(cohort_id: int, request: Request, db: SessionDep, user: TrainerPageUser,
-               user_id: int = Form(0)) -> Response:
+def member_add(cohort_id: DbId, request: Request, db: SessionDep, user: TrainerPageUser,
+               user_id: DbId = Form(0)) -> Response:
     cohort = _cohort(db, cohort_id, user)
     try:
         member = cohort_admin.add_member(db, cohort_id, user_id)
@@ -45,7 +46,7 @@ def member_add(cohort_id: int, request: Request, db: SessionDep, user: TrainerPa
 
 
 @router.post("/promotions/{cohort_id}/membres/{user_id}/retirer")
-def member_remove(cohort_id: int, user_id: int, request: Request, db: SessionDep,
+def member_remove(cohort_id: DbId, user_id: DbId, request: Request, db: SessionDep,
                   user: TrainerPageUser) -> Response:
     cohort = _cohort(db, cohort_id, user)
     try:
@@ -56,7 +57,7 @@ def member_remove(cohort_id: int, user_id: int, request: Request, db: SessionDep
 
 
 @router.post("/promotions/{cohort_id}/membres/{user_id}/temps")
-def member_extra_time(cohort_id: int, user_id: int, request: Request, db: SessionDep, user: TrainerPageUser,
+def member_extra_time(cohort_id: DbId, user_id: DbId, request: Request, db: SessionDep, user: TrainerPageUser,
                       extra_time_percent: str = Form("")) -> Response:
     cohort = _cohort(db, cohort_id, user)
     try:
@@ -70,7 +71,7 @@ def member_extra_time(cohort_id: int, user_id: int, request: Request, db: Sessio
 
 
 @router.post("/promotions/{cohort_id}/scenarios/{assignment_id}")
-def assignment_edit(cohort_id: int, assignment_id: int, request: Request, db: SessionDep, user: TrainerPageUser,
+def assignment_edit(cohort_id: DbId, assignment_id: DbId, request: Request, db: SessionDep, user: TrainerPageUser,
                     duration_minutes: str = Form(""), closes_at: str = Form(""),
                     max_attempts: str = Form(""), hide_from_practice: str = Form("")) -> Response:
     cohort = _cohort(db, cohort_id, user)
@@ -91,7 +92,7 @@ def assignment_edit(cohort_id: int, assignment_id: int, request: Request, db: Se
 
 
 @router.post("/promotions/{cohort_id}/scenarios/{assignment_id}/supprimer")
-def assignment_delete(cohort_id: int, assignment_id: int, request: Request, db: SessionDep,
+def assignment_delete(cohort_id: DbId, assignment_id: DbId, request: Request, db: SessionDep,
                       user: TrainerPageUser) -> Response:
     cohort = _cohort(db, cohort_id, user)
     try:

@@ -206,3 +206,13 @@ def test_a_trainer_hides_an_exams_persona_from_free_practice(client: TestClient)
     with Session(_engine(client)) as db:
         stored = db.get(Assignment, assignment_id)
         assert stored is not None and not stored.hide_from_practice
+
+
+def test_cohort_page_actions_with_impossible_ids_get_the_french_404(client: TestClient) -> None:
+    client.follow_redirects = False
+    csrf = web_login(client, "demo-formateur")
+    huge = 2**63
+    for path in (f"/promotions/{huge}/membres/1/retirer", f"/promotions/1/membres/{huge}/retirer",
+                 f"/promotions/{huge}/scenarios/1/supprimer"):
+        page = client.post(path, data={"csrf_token": csrf}, headers={"Accept": "text/html"})
+        assert page.status_code == 404, (path, page.status_code)
