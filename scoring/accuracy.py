@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from scoring.amount_roles import read_amounts
 from scoring.lexicon import load_lexicon
 from scoring.numbers import Quantity, extract_quantities
 from scoring.schema import ReformulationAccuracy
@@ -76,7 +75,7 @@ def _years(text: str) -> set[int]:
     return {int(y) for y in _YEAR.findall(text)}
 
 
-def _figures(reform: str, partner: list[str]) -> tuple[list[str], list[str]]:
+def _figures(reform: str, partner: list[str], own: set[tuple[int, int]]) -> tuple[list[str], list[str]]:
     """(confirmed, mismatched) figures: same kind and unit in the partner's words, same value or not.
 
     The candidate's own offer and figures they compute (« soit 3 400 € ») restate nothing; a figure is
@@ -84,7 +83,6 @@ def _figures(reform: str, partner: list[str]) -> tuple[list[str], list[str]]:
     """
     lex = load_lexicon("fr")
     theirs = [q for t in partner for q in extract_quantities(t) if q.kind != "date"]
-    own = {(a.start, a.end) for a in read_amounts(reform, partner) if a.role == "own_offer"}
     confirmed: list[str] = []
     mismatched: list[str] = []
     for q in extract_quantities(reform):
@@ -153,10 +151,15 @@ def _support(reform: Doc, partner: list[Doc]) -> float:
     return found / len(mine)
 
 
-def check_reformulation(reform: Doc, partner: list[Doc]) -> AccuracyCheck:
-    """Compare a restatement with the partner's earlier turns (most recent last)."""
+def check_reformulation(reform: Doc, partner: list[Doc],
+                        own_offers: set[tuple[int, int]] | None = None) -> AccuracyCheck:
+    """Compare a restatement with the partner's earlier turns (most recent last).
+
+    ``own_offers``: character spans of the turn's figures that are the candidate's own offer (from
+    the amount reading already made for the turn); they restate nothing and are not compared.
+    """
     texts = [d.text for d in partner]
-    confirmed, mismatched = _figures(reform.text, texts)
+    confirmed, mismatched = _figures(reform.text, texts, own_offers or set())
     mismatched += _negations(reform, partner)
     support = _support(reform, partner)
     verdict: ReformulationAccuracy

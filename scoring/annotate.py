@@ -110,7 +110,8 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
         "stance": stance(item.text, item.speakers, addressed, lang),
     }
     if is_reformulation and partner:
-        check = check_reformulation(doc, partner_docs.get(partner))
+        own = {(a.start, a.end) for a in amounts if a.role == "own_offer" and not a.computed}
+        check = check_reformulation(doc, partner_docs.get(partner), own)
         out["reformulation_accuracy"] = check.verdict
         out["reformulation_mismatches"] = check.mismatches
     if item.topics:
