@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from personas.engine.models import EngineState
+from personas.engine.thresholds import with_thresholds
 from personas.engine.voice import format_price
 from personas.schema import SUCCESS_OUTCOMES, Persona
 
@@ -61,8 +62,13 @@ def debrief(persona: Persona, state: dict[str, Any]) -> Debrief:
     )
     negotiation = None
     n, neg = persona.negotiation, st.negotiation
+    if n is not None and st.thresholds is not None:  # the session's own draw, not the persona's centre
+        n = with_thresholds(persona, st.thresholds).negotiation
     if n is not None and neg is not None:
         negotiation = neg.model_dump(mode="json")
+        negotiation["thresholds"] = {"opening": n.opening, "target": n.target, "walk_away": n.walk_away,
+                                     "candidate_floor": n.candidate_floor,
+                                     "factor": st.thresholds.factor if st.thresholds else 1.0}
         if neg.agreed_price is not None:
             lines.append(
                 f"Prix convenu : {format_price(neg.agreed_price, n.unit_label)} "

@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from personas.engine.negotiation import position
+from personas.engine.thresholds import extreme_thresholds, with_thresholds
 from personas.intents import QUESTION_INTENTS
 from personas.schema import OUTCOME_LABELS, SUCCESS_OUTCOMES, Persona
 from personas.scripts import Transcript, load_scripts, run_script
@@ -85,16 +86,8 @@ def _static(p: Persona) -> list[str]:
             warnings.append(f"needs.{i}.min_trust: seuil de confiance pratiquement inatteignable")
     if p.needs and all(n.min_trust <= p.personality.initial_trust for n in p.needs):
         warnings.append("personality.initial_trust: tous les besoins sont révélés sans effort de questionnement")
-    n = p.negotiation
-    if n is not None:
-        best = position(n, len(n.concession_pattern))
-        if best < n.candidate_floor:
-            warnings.append(
-                "negotiation.concession_pattern: la meilleure contre-offre reste sous le plancher du candidat ; "
-                "seule l'acceptation au dernier tour permet un bon accord"
-            )
-        if n.target >= n.candidate_floor:
-            warnings.append("negotiation.target: la cible de l'acheteur atteint le plancher du candidat, trop facile")
+    if p.negotiation is not None:
+        warnings += _negotiation_warnings(p)
     for key, by_speaker in p.lines.items():
         if key in ONCE_SITUATIONS:
             continue
@@ -108,6 +101,31 @@ def _static(p: Persona) -> list[str]:
     summary_lines = [t for v in p.lines.get("closing_without_summary", {}).values() for t in v]
     if summary_lines and not any("concrètement" in t for t in summary_lines):
         warnings.append("lines.closing_without_summary: aucune variante ne demande « concrètement, on fait quoi ? »")
+    return warnings
+
+
+def _negotiation_warnings(p: Persona) -> list[str]:
+    """Every session draw must stay playable: checked at both ends of the trainer's band."""
+    assert p.negotiation is not None
+    warnings: list[str] = []
+    low, high = extreme_thresholds(p.negotiation)
+    band = f" (bas de la fourchette de séance, ×{low.factor:.2f})" if p.negotiation.session_band else ""
+    n = with_thresholds(p, low).negotiation
+    assert n is not None
+    if position(n, len(n.concession_pattern)) < n.candidate_floor:
+        warnings.append(
+            "negotiation.concession_pattern: la meilleure contre-offre reste sous le plancher du candidat"
+            f"{band} ; seule l'acceptation au dernier tour permet un bon accord"
+        )
+    if low.walk_away < n.candidate_floor:
+        warnings.append(f"negotiation.session_band: la limite de l'acheteur passe sous le plancher du candidat{band}")
+    n = with_thresholds(p, high).negotiation
+    assert n is not None
+    if n.target >= n.candidate_floor:
+        band = f" (haut de la fourchette, ×{high.factor:.2f})" if p.negotiation.session_band else ""
+        warnings.append(
+            f"negotiation.target: la cible de l'acheteur atteint le plancher du candidat, trop facile{band}"
+        )
     return warnings
 
 

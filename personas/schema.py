@@ -171,7 +171,9 @@ class Negotiation(_Model):
     pays more than ``walk_away`` (never said aloud). ``concession_pattern`` gives, per round, the
     share of ``walk_away - opening`` the buyer moves; its sum stays below 1 so a counter-offer never
     reaches the limit. ``candidate_floor`` is the seller's own minimum written in the brief: a deal
-    below it is ``deal_below_floor``.
+    below it is ``deal_below_floor``. ``session_band`` (a share, 0 to 0.15) moves the buyer's three
+    thresholds by one factor drawn per session from its seed (``personas.engine.thresholds``), so
+    that the limit cannot be found by bisection across sessions.
     """
 
     unit_label: Text = "€ HT"
@@ -187,6 +189,7 @@ class Negotiation(_Model):
     patience_rounds: int = Field(ge=2, le=15)
     min_counterparts_for_deal: int = Field(default=1, ge=0, le=5)
     needs_before_price: int = Field(default=1, ge=0, le=10)
+    session_band: float = Field(default=0.0, ge=0.0, le=0.15)
 
 
 class Grievance(_Model):

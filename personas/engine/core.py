@@ -13,6 +13,7 @@ from personas.engine.mediation import aggression, check_walkout, play_mediation_
 from personas.engine.models import CandidateTurn, EngineState, Line, MemberState, TurnResult
 from personas.engine.reading import read_turn
 from personas.engine.sales import play_sales_turn
+from personas.engine.thresholds import draw_thresholds, with_thresholds
 from personas.engine.voice import Voice
 from personas.schema import Persona
 
@@ -58,8 +59,16 @@ def opening_lines(persona: Persona, seed: int) -> list[Line]:
 
 
 def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTurn, seed: int) -> TurnResult:
-    """Play the persona's answer to one candidate turn and return the new state."""
+    """Play the persona's answer to one candidate turn and return the new state.
+
+    A Bloc 4 buyer plays with the thresholds drawn for this session (recorded in the state on the
+    first turn, then reused as recorded: a later change of the persona's band does not move them).
+    """
     st = load_state(persona, state)
+    if persona.negotiation is not None:
+        if st.thresholds is None:
+            st.thresholds = draw_thresholds(persona.negotiation, seed)
+        persona = with_thresholds(persona, st.thresholds)
     if st.ended:
         return TurnResult(lines=[], state=st.model_dump(mode="json"), ended=True, outcome=st.outcome)
     st.turn += 1

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from personas.engine.thresholds import SessionThresholds
+
 Stage = Literal["decouverte", "argumentation", "negociation", "conclusion"]
 
 
@@ -128,6 +130,8 @@ class EngineState(BaseModel):
     solution_agreed: bool = False
     members: dict[str, MemberState] = Field(default_factory=dict)
     negotiation: NegotiationState | None = None
+    # The buyer's thresholds drawn for this session (Bloc 4), recorded for the debrief after it.
+    thresholds: SessionThresholds | None = None
     used_lines: dict[str, list[int]] = Field(default_factory=dict)
     english_turns: int = 0  # turns written in English (the first one gets the request to go on in French)
     ended: bool = False

@@ -37,9 +37,9 @@ def position(n: Negotiation, step: int) -> float:
 
 
 def price_text(n: Negotiation, value: float) -> str:
-    """The price as said aloud; the walk-away figure is never pronounced, even when echoed."""
-    if abs(value - n.walk_away) < 0.5:
-        return "votre proposition"
+    """The price as said aloud. The same wording at every price: an acceptance worded differently
+    at the limit would tell the candidate where the limit is. Counter-offers stay strictly below
+    the walk-away (``position``), so the buyer never says it first."""
     return format_price(value, n.unit_label)
 
 

@@ -5,9 +5,15 @@ from pathlib import Path
 import yaml
 
 from personas.engine import CandidateTurn, TurnSignals, play_turn
+from personas.engine.thresholds import draw_thresholds, with_thresholds
 from personas.loader import LIBRARY_DIR
 
 LIBRARY_FILES = sorted(LIBRARY_DIR.glob("*.yaml"))
+
+
+def session_negotiation(persona, seed: int):
+    """The persona's negotiation with the thresholds a session of this seed draws."""
+    return with_thresholds(persona, draw_thresholds(persona.negotiation, seed)).negotiation
 
 
 def raw(persona_id: str) -> dict:
@@ -46,6 +52,11 @@ class Session:
         self.state = result.state
         self.results.append(result)
         return result
+
+    @property
+    def negotiation(self):
+        """The buyer's negotiation as this session plays it (thresholds drawn from its seed)."""
+        return session_negotiation(self.persona, self.seed)
 
     @property
     def events(self) -> list[str]:

@@ -244,13 +244,13 @@ def _to_negotiation(persona=B4):
 
 def test_first_counter_offer_is_the_opening():
     s = _to_negotiation()
-    n = B4.negotiation
+    n = s.negotiation
     assert s.state["negotiation"]["persona_offer"] == n.opening
 
 
 def test_concession_without_counterpart_invites_pressure():
     s = _to_negotiation()
-    n = B4.negotiation
+    n = s.negotiation
     s.say(f"Bon, je peux descendre à {int(n.candidate_list_price * 0.9)} €.", "concede")
     neg = s.state["negotiation"]
     assert "concession_without_counterpart" in s.events
@@ -262,7 +262,7 @@ def test_concession_without_counterpart_invites_pressure():
 
 def test_concession_with_counterpart_moves_the_buyer_along_the_pattern():
     s = _to_negotiation()
-    n = B4.negotiation
+    n = s.negotiation
     price = n.candidate_list_price
     for cp in n.can_give[:2]:
         price -= 8000
@@ -275,7 +275,7 @@ def test_concession_with_counterpart_moves_the_buyer_along_the_pattern():
 
 def test_accepts_inside_the_zone_and_records_the_outcome():
     s = _to_negotiation()
-    n = B4.negotiation
+    n = s.negotiation
     price = n.candidate_list_price
     for cp in n.can_give:
         price = max(price - 12000, n.candidate_floor)
@@ -302,7 +302,7 @@ def test_accepts_inside_the_zone_and_records_the_outcome():
 
 def test_patience_runs_out():
     s = _to_negotiation()
-    n = B4.negotiation
+    n = s.negotiation
     for _ in range(n.patience_rounds + 1):
         if s.results[-1].ended:
             break

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from personas.engine import CandidateTurn, play_turn
 from personas.loader import load_library
+from tests.personas.persona_helpers import session_negotiation
 
 BUYERS = [p for p in load_library().values() if p.negotiation is not None]
 
@@ -42,11 +43,13 @@ moves = st.lists(
 )
 def test_never_beyond_walk_away_and_never_said(persona_index, sequence, seed):
     persona = BUYERS[persona_index]
-    n = persona.negotiation
+    n = session_negotiation(persona, seed)  # the limit this session drew within the trainer's band
     state = None
     said: list[str] = []
+    proposed: set[int] = set()
     for intent, factor, cp_index in sequence:
         amount = round(n.walk_away * factor / 100) * 100
+        proposed.add(amount)
         counterpart = n.can_give[cp_index % len(n.can_give)].keywords[0] if cp_index >= 0 else ""
         text = f"Je propose {amount:,} € HT {('avec ' + counterpart) if counterpart else ''}".replace(",", " ")
         result = play_turn(persona, state, CandidateTurn(text=text, intent=intent), seed)
@@ -58,6 +61,8 @@ def test_never_beyond_walk_away_and_never_said(persona_index, sequence, seed):
         assert all(offer < n.walk_away for offer in neg.get("persona_offers", []))
         if result.ended:
             break
+    if round(n.walk_away) in proposed:
+        return  # the candidate said the limit: echoing the candidate's own figure reveals nothing
     spoken = "\n".join(said)
     for spelling in _spellings(n.walk_away):
         assert not re.search(rf"(?<![\d]){re.escape(spelling)}(?![\d])", spoken), spelling

@@ -32,9 +32,9 @@ STATEMENT = TurnSignals(is_question=False, question_type=None, assertiveness="ne
 
 def after(persona, steps: int) -> Session:
     """A session where the strong candidate has played its first ``steps`` turns (hand-given intents)."""
-    transcript = run_script(persona, load_scripts(persona.id).strong[:steps], seed=11, with_signals=True)
+    transcript = run_script(persona, load_scripts(persona.id).strong[:steps], seed=7, with_signals=True)
     assert not transcript.ended
-    session = Session(persona)
+    session = Session(persona, seed=7)  # the scripts' seed: the strong script's prices fit its draw
     session.state = transcript.state
     return session
 
