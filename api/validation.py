@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 # PostgreSQL's INTEGER (the ids' column type) ends here; SQLite's goes to 2**63 - 1. One bound for
@@ -44,6 +44,9 @@ SessionId = Annotated[str, AfterValidator(_session_id)]
 
 CLIENT_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 ClientKey = Annotated[str, StringConstraints(pattern=CLIENT_KEY_PATTERN)]
+# A session's seed: the engine's choices and a Bloc 4 buyer's thresholds derive from it.
+SESSION_SEED_MAX = 2**31 - 1
+SessionSeed = Annotated[int, Field(ge=1, le=SESSION_SEED_MAX)]
 """An idempotency key chosen by the client (a UUID from the chat page), 1 to 64 plain characters."""
 
 

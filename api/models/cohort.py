@@ -9,7 +9,7 @@ from sqlalchemy import String, false
 from sqlmodel import Field, SQLModel
 
 from api.models.base import utcnow
-from api.validation import DbId
+from api.validation import SESSION_SEED_MAX, DbId
 
 
 class SessionMode(StrEnum):
@@ -68,6 +68,9 @@ class AssignmentBase(SQLModel):
     # An exam's persona hidden from every candidate's free practice until the exam closes, so that
     # nobody rehearses the exam with full feedback (issue 13).
     hide_from_practice: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Every session of the assignment uses this seed (the same thresholds and choices: equivalent
+    # forms of an exam); none: each session draws its own.
+    seed: int | None = Field(default=None, ge=1, le=SESSION_SEED_MAX)
 
 
 class AssignmentCreate(AssignmentBase):

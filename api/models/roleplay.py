@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.models.base import new_id, utcnow
-from api.validation import ClientKey, DbId
+from api.validation import ClientKey, DbId, SessionSeed
 
 
 class SessionStatus(StrEnum):
@@ -35,6 +35,8 @@ class RoleplaySessionCreate(SQLModel):
 
     persona_id: str | None = Field(default=None, max_length=100)
     assignment_id: DbId | None = None
+    # Trainers only (equivalent forms, replaying a try-it); a candidate's seed is ignored, with a notice.
+    seed: SessionSeed | None = None
 
 
 class RoleplaySession(RoleplaySessionBase, table=True):
@@ -132,3 +134,4 @@ class RoleplaySessionPublic(SQLModel):
 
 class RoleplaySessionDetail(RoleplaySessionPublic):
     turns: list[TurnPublic]
+    notices: list[str] = []  # what the server ignored in the request, in French

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.models.base import utcnow
-from api.validation import DbId
+from api.validation import DbId, SessionSeed
 
 
 class StudioStatus(StrEnum):
@@ -136,6 +136,7 @@ class StatusChange(SQLModel):
 
 class TrialCreate(SQLModel):
     version: DbId | None = None
+    seed: SessionSeed | None = None  # replay a trial, or try the form an exam will use
 
 
 class RegradeCreate(SQLModel):

@@ -42,7 +42,7 @@ from api.services.personas import public_view
 from api.services.practice_visibility import hidden_from_practice, practice_allowed
 from api.services.progress import progress_of
 from api.services.transcript_import import import_session, parse_upload
-from api.validation import DbId
+from api.validation import SESSION_SEED_MAX, DbId
 from personas.schema import Persona
 
 router = APIRouter(include_in_schema=False)
@@ -299,7 +299,7 @@ def cohort_import(cohort_id: DbId, request: Request, db: SessionDep, user: PageU
 def cohort_assign(cohort_id: DbId, request: Request, db: SessionDep, user: PageUser,
                   persona_id: str = Form(""), mode: str = Form("practice"), duration_minutes: int = Form(20),
                   closes_at: str = Form(""), max_attempts: str = Form(""),
-                  hide_from_practice: str = Form("")) -> Response:
+                  hide_from_practice: str = Form(""), seed: str = Form("")) -> Response:
     cohort = _managed_cohort(db, cohort_id, user)
     if persona_library(request).get(persona_id) is None or mode not in ("practice", "exam") or \
             not 5 <= duration_minutes <= 180:
@@ -309,13 +309,18 @@ def cohort_assign(cohort_id: DbId, request: Request, db: SessionDep, user: PageU
         closes = from_local_input(closes_at)  # typed in the display zone (Europe/Paris), stored in UTC
     except ValueError:
         return render_cohort_page(request, db, user, cohort, error="Date de fermeture invalide.")
+    form_seed = int(seed) if seed.strip().isdigit() and 1 <= int(seed) <= SESSION_SEED_MAX else None
+    if seed.strip() and form_seed is None:
+        return render_cohort_page(request, db, user, cohort,
+                                  error=f"Forme d'examen invalide : un nombre entier de 1 à {SESSION_SEED_MAX}.")
     attempts = int(max_attempts) if max_attempts.isdigit() and int(max_attempts) > 0 else None
     if mode == "exam" and attempts is None:
         attempts = 1
     assert user.id is not None
     db.add(Assignment(cohort_id=cohort_id, persona_id=persona_id, mode=SessionMode(mode),
                       duration_minutes=duration_minutes, closes_at=closes, max_attempts=attempts,
-                      hide_from_practice=mode == "exam" and bool(hide_from_practice), created_by=user.id))
+                      hide_from_practice=mode == "exam" and bool(hide_from_practice), seed=form_seed,
+                      created_by=user.id))
     db.commit()
     return RedirectResponse(f"/promotions/{cohort_id}?fait=scenario#confirmation", status_code=303)
 

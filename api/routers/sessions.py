@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request, Response
 from sqlmodel import SQLModel
 
-from api.access import feedback_visible, own_session, visible_session, visible_sessions
+from api.access import feedback_visible, is_manager, own_session, visible_session, visible_sessions
 from api.deps import CurrentUser, RasaDep, SessionDep, SettingsDep, require_roles
 from api.errors import ApiError
 from api.models import Assignment, JurorAssignment, Role, RoleplaySession, SessionStatus, User
@@ -43,7 +43,25 @@ def detail(db: SessionDep, session: RoleplaySession,
     return RoleplaySessionDetail(**public.model_dump(), turns=turns)
 
 
-def start_for(request: Request, db: SessionDep, user: User, body: RoleplaySessionCreate) -> RoleplaySession:
+SEED_IGNORED_FR = ("La graine de séance est réservée aux formateurs : elle a été ignorée, "
+                   "la séance a tiré la sienne.")
+SEED_OF_ASSIGNMENT_FR = "La graine de séance est fixée par le scénario assigné : celle de la demande a été ignorée."
+
+
+def seed_for(user: User, body: RoleplaySessionCreate) -> tuple[int | None, list[str]]:
+    """The seed a trainer asked for, or none with the reason it was ignored (a candidate choosing
+    the seed could replay a known form of an exam)."""
+    if body.seed is None:
+        return None, []
+    if body.assignment_id is not None:
+        return None, [SEED_OF_ASSIGNMENT_FR]
+    if not is_manager(user):
+        return None, [SEED_IGNORED_FR]
+    return body.seed, []
+
+
+def start_for(request: Request, db: SessionDep, user: User, body: RoleplaySessionCreate,
+              seed: int | None = None) -> RoleplaySession:
     """Start a free-practice session on a persona, or a session of one of the candidate's assignments."""
     library: PersonaLibrary = request.app.state.personas
     if body.assignment_id is not None:
@@ -60,7 +78,7 @@ def start_for(request: Request, db: SessionDep, user: User, body: RoleplaySessio
     persona = library.get(body.persona_id)
     if persona is None:
         raise ApiError(404, "persona_not_found", f"Persona inconnu : {body.persona_id}.")
-    return dialogue.start_session(db, user, persona)
+    return dialogue.start_session(db, user, persona, seed=seed)
 
 
 @router.get("", response_model=list[RoleplaySessionPublic], summary="Les sessions que je peux voir")
@@ -71,7 +89,8 @@ def list_sessions(db: SessionDep, user: CurrentUser) -> list[RoleplaySession]:
 @router.post("", response_model=RoleplaySessionDetail, status_code=201, summary="Démarrer une session")
 def create_session(body: RoleplaySessionCreate, request: Request, db: SessionDep,
                    user: CurrentUser) -> RoleplaySessionDetail:
-    return detail(db, start_for(request, db, user, body))
+    seed, notices = seed_for(user, body)
+    return detail(db, start_for(request, db, user, body, seed)).model_copy(update={"notices": notices})
 
 
 @router.get("/{session_id}", response_model=RoleplaySessionDetail, summary="Session et transcription")

@@ -201,11 +201,12 @@ def start_trial(
 ) -> dict[str, Any]:
     builtin = _library(request).builtin(studio_id)
     if builtin is not None:
-        session = studio.start_trial(db, user, builtin, str(builtin.version))
+        session = studio.start_trial(db, user, builtin, str(builtin.version), body.seed)
     else:
         version = studio.get_version(db, studio.get_persona(db, studio_id).id, body.version)
-        session = studio.start_trial(db, user, studio.persona_of(version), f"atelier-v{version.number}")
-    return {"session_id": session.id, "persona_version": session.persona_version, "url": f"/studio/essais/{session.id}"}
+        session = studio.start_trial(db, user, studio.persona_of(version), f"atelier-v{version.number}", body.seed)
+    return {"session_id": session.id, "persona_version": session.persona_version, "seed": session.seed,
+            "url": f"/studio/essais/{session.id}"}
 
 
 @router.get("/trials/{trial_id}/state", summary="État caché du persona pendant un essai")

@@ -23,7 +23,7 @@ from api.models import StudioStatus, User
 from api.routers.web import PageNotFound, TrainerPageUser, or_not_found, persona_library, render, trainer_page_user
 from api.services import dialogue, studio, studio_rubrics
 from api.services.yaml_diff import unified_diff
-from api.validation import DbId
+from api.validation import SESSION_SEED_MAX, DbId
 
 # Anonymous callers go to the login page; other roles get the same 404 as a missing page.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(trainer_page_user)])
@@ -308,17 +308,19 @@ def studio_diff(
 
 @router.post("/studio/personas/{persona_id}/essai")
 def studio_trial(
-    persona_id: str, request: Request, db: SessionDep, user: TrainerPageUser, version: str = Form("")
+    persona_id: str, request: Request, db: SessionDep, user: TrainerPageUser, version: str = Form(""),
+    seed: str = Form(""),
 ) -> Response:
     builtin = persona_library(request).builtin(persona_id)
+    trial_seed = int(seed) if seed.strip().isdigit() and 1 <= int(seed) <= SESSION_SEED_MAX else None
     try:
         if builtin is not None:
-            session = studio.start_trial(db, user, builtin, str(builtin.version))
+            session = studio.start_trial(db, user, builtin, str(builtin.version), trial_seed)
         else:
             row = studio.get_version(
                 db, studio.get_persona(db, persona_id).id, int(version) if version.isdigit() else None
             )
-            session = studio.start_trial(db, user, studio.persona_of(row), f"atelier-v{row.number}")
+            session = studio.start_trial(db, user, studio.persona_of(row), f"atelier-v{row.number}", trial_seed)
     except ApiError as error:
         raise PageNotFound("Persona introuvable.") from error
     return RedirectResponse(f"/studio/essais/{session.id}", status_code=303)

@@ -116,7 +116,8 @@ def start_or_resume_assignment(db: Session, candidate: User, assignment: Assignm
         assert active is not None
         return active
     check_can_start(status)
-    return start_session(db, candidate, persona, mode=assignment.mode, assignment_id=assignment.id,
+    return start_session(db, candidate, persona, seed=assignment.seed, mode=assignment.mode,
+                         assignment_id=assignment.id,
                          deadline_at=deadline_for(assignment, candidate, datetime.now(UTC)))
 
 

@@ -451,9 +451,11 @@ def scripts_of(db: Session, library: PersonaLibrary, persona_id: str) -> str | N
 # --- try it --------------------------------------------------------------------------------------
 
 
-def start_trial(db: Session, user: User, persona: Persona, version_label: str) -> RoleplaySession:
-    """A `trial` session on this exact version: played through Rasa like any session, hidden from results."""
-    session = dialogue.start_session(db, user, persona, mode=SessionMode.trial)
+def start_trial(db: Session, user: User, persona: Persona, version_label: str,
+                seed: int | None = None) -> RoleplaySession:
+    """A `trial` session on this exact version: played through Rasa like any session, hidden from results.
+    With a seed, the trial plays that form (thresholds, line choices) again."""
+    session = dialogue.start_session(db, user, persona, seed=seed, mode=SessionMode.trial)
     session.persona_version = version_label[:40]
     db.add(session)
     db.commit()
@@ -526,11 +528,13 @@ def state_panel(session: RoleplaySession, turns: list[Any] | None = None) -> dic
         "persona_offers": talk.get("persona_offers", []),
         "candidate_offers": talk.get("candidate_offers", []),
         "counterparts_obtained": talk.get("counterparts_obtained", []),
+        # The session's own draw within the trainer's band, once the engine has recorded it.
         "thresholds": {
-            k: negotiation.get(k)
+            k: (state.get("thresholds") or {}).get(k, negotiation.get(k))
             for k in ("opening", "target", "walk_away", "candidate_floor", "candidate_list_price")
             if k in negotiation
         },
+        "seed": session.seed,
         "members": state.get("members", {}),
         "state": state,
         "reading": reading_panel(turns or []),
