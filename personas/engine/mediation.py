@@ -70,7 +70,8 @@ def taking_sides(ctx: TurnContext) -> bool:
     _tense(ctx, hurt, 0.15)
     ctx.adjust(trust=-0.06)
     ctx.event(f"taking_sides:{r.sides_with or '-'}:{r.blames or '-'}")
-    ctx.voice.say_or("side_taken", "Évidemment. Vous avez déjà choisi votre camp, alors.", hurt.speaker)
+    ctx.voice.say_or("side_taken", "Évidemment. Vous avez déjà choisi votre camp, alors.", hurt.speaker,
+                     autre=_first_name(ctx, _other(ctx, hurt)))
     return True
 
 
