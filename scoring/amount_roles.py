@@ -132,6 +132,9 @@ def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previou
     you = _second_person_subject(near) or (yours.group(0).strip() if yours else None)
     if you:
         return "partner_figure", you
+    if not theirs and lex.find_cues(right, ("amount_measure_after",)):
+        measure = " ".join(right.split()[:3])
+        return "other", f"montant d'une grandeur : « {q.text} {measure} »"
     after = lex.find_cues(right[:30], ("amount_own",))
     if after and not theirs:
         return "own_offer", after[0].text  # « 210 000 € HT, dernier prix »
