@@ -35,6 +35,10 @@ SITUATIONS: dict[str, Situation] = {
         Situation("fact_correct", "Le candidat avance un chiffre faux sur un fait : le personnage le corrige "
                   "(facultatif).", frozenset(), frozenset({"valeur"})),
         Situation("fact_refused", "Un fait demandé trop tôt, sans refus propre au fait (facultatif).", frozenset()),
+        Situation("success_with_date", "Issue favorable quand le candidat a proposé une date : le personnage "
+                  "la reprend (facultatif : sinon une phrase neutre du moteur).", frozenset(), frozenset({"date"})),
+        Situation("deal_recap", "Accord conclu (bloc 4) : le personnage reprend le prix et les contreparties "
+                  "réellement convenus (facultatif).", frozenset(), frozenset({"prix", "contreparties"})),
         Situation("greeting", "Réponse aux salutations / à la présentation.", _ALL),
         Situation("small_talk", "Réponse à une banalité, une fois.", _ALL),
         Situation("small_talk_too_much", "Agacement quand les banalités s'éternisent.", _ALL),

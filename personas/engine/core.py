@@ -73,6 +73,8 @@ def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTur
         return TurnResult(lines=[], state=st.model_dump(mode="json"), ended=True, outcome=st.outcome)
     st.turn += 1
     ctx = TurnContext(persona=persona, state=st, reading=read_turn(turn), voice=Voice(persona, st, seed))
+    if ctx.reading.dates:
+        st.proposed_date = ctx.reading.dates[-1][1]
     _play(ctx)
     if not st.ended:
         _patience(ctx)

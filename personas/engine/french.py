@@ -9,6 +9,10 @@ where « le » is a pronoun, stays as written).
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+
+from babel.dates import format_date
+from babel.lists import format_list
 
 # Grammar, not cue words: the contractions of « de » and « à » with the definite article, and the
 # words elided before a vowel (a leading « h » is left alone: h aspiré or muet cannot be told apart).
@@ -43,3 +47,18 @@ def join_french(left: str, right: str) -> str:
     if key == "si" and re.match(r"ils?\b", right, re.IGNORECASE):
         return before + _cased(word, "s'") + right
     return left + right
+
+
+def spoken_date(iso: str) -> str:
+    """« jeudi 17 avril », « jeudi 17 avril à 15 h », « … à 9 h 30 »: a date as a French speaker says it."""
+    moment = datetime.fromisoformat(iso) if "T" in iso else None
+    day = moment.date() if moment is not None else date.fromisoformat(iso)
+    text = format_date(day, "EEEE d MMMM", locale="fr_FR")
+    if moment is not None and (moment.hour or moment.minute):
+        text += f" à {moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
+    return text
+
+
+def join_list_fr(items: list[str]) -> str:
+    """« A, B et C »: a French enumeration (babel's list patterns)."""
+    return format_list(items, locale="fr_FR") if items else ""

@@ -132,6 +132,8 @@ class EngineState(BaseModel):
     negotiation: NegotiationState | None = None
     # The buyer's thresholds drawn for this session (Bloc 4), recorded for the debrief after it.
     thresholds: SessionThresholds | None = None
+    # The last date the candidate proposed (ISO day or date-time): a closing takes it up, not another day.
+    proposed_date: str | None = None
     used_lines: dict[str, list[int]] = Field(default_factory=dict)
     english_turns: int = 0  # turns written in English (the first one gets the request to go on in French)
     ended: bool = False

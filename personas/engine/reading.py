@@ -94,6 +94,7 @@ class Reading:
     sides_with: str | None = None
     blames: str | None = None
     topics: tuple[str, ...] = ()
+    dates: tuple[tuple[str, str], ...] = ()  # (text, ISO day or date-time) of the dates the turn names
     english: bool = False  # written in English: the persona asks, once, to go on in French
 
     @property
@@ -197,5 +198,7 @@ def read_turn(turn: CandidateTurn) -> Reading:
         sides_with=stance.get("sides_with") if isinstance(stance.get("sides_with"), str) else None,
         blames=stance.get("blames") if isinstance(stance.get("blames"), str) else None,
         topics=tuple(signals.topics) if signals is not None else (),
+        dates=tuple((str(d.get("text", "")), str(d["iso"])) for d in (signals.dates if signals else [])
+                    if d.get("kind") == "date" and isinstance(d.get("iso"), str)),
         english=written_in_english(folded),
     )

@@ -16,7 +16,8 @@ from personas.engine.discovery import (
     raise_objection,
 )
 from personas.engine.facts import CLAIM_INTENTS, answer_fact
-from personas.engine.negotiation import deal_outcome, negotiate
+from personas.engine.french import join_list_fr, spoken_date
+from personas.engine.negotiation import deal_outcome, negotiate, price_text
 from personas.engine.reading import PRICE_INTENTS
 from personas.engine.rereading import reread, sales_intent
 from personas.intents import CLOSING_INTENTS
@@ -267,6 +268,26 @@ def price_talk(ctx: TurnContext) -> bool:
     return True
 
 
+DEAL_RECAP_DEFAULT = "Je récapitule de mon côté : {prix}{contreparties}."
+SUCCESS_WITH_DATE_DEFAULT = "Entendu pour {date} : je bloque le créneau."
+
+
+def _say_success(ctx: TurnContext) -> None:
+    """The persona's yes, with the terms the engine actually recorded: the agreed price and the
+    counterparts (Bloc 4), or the date the candidate proposed (a meeting) — never another day, never
+    « les conditions dont nous avons parlé » when none were."""
+    st, n = ctx.state, ctx.persona.negotiation
+    if n is not None and st.negotiation is not None and st.negotiation.agreed_price is not None:
+        labels = [cp.label for cp in n.can_give if cp.id in st.negotiation.counterparts_obtained]
+        traded = f", en contrepartie de {join_list_fr(labels)}" if labels else ""
+        ctx.voice.say_or("deal_recap", DEAL_RECAP_DEFAULT, prix=price_text(n, st.negotiation.agreed_price),
+                         contreparties=traded)
+    if n is None and st.proposed_date is not None:
+        ctx.voice.say_or("success_with_date", SUCCESS_WITH_DATE_DEFAULT, date=spoken_date(st.proposed_date))
+        return
+    ctx.voice.say("success")
+
+
 def close(ctx: TurnContext) -> None:
     """Closing attempt: needs discovered, objections resolved, price agreed (bloc 4), summary."""
     ctx.advance("conclusion")
@@ -294,7 +315,7 @@ def close(ctx: TurnContext) -> None:
         ctx.voice.say("closing_without_summary")
     else:
         outcome = deal_outcome(ctx, p.negotiation) if p.negotiation is not None else ec.success_outcome
-        ctx.voice.say("success")
+        _say_success(ctx)
         ctx.end(outcome)
         return
     if st.closing_attempts >= ec.max_closing_attempts:
