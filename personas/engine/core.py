@@ -72,7 +72,8 @@ def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTur
     if st.ended:
         return TurnResult(lines=[], state=st.model_dump(mode="json"), ended=True, outcome=st.outcome)
     st.turn += 1
-    ctx = TurnContext(persona=persona, state=st, reading=read_turn(turn), voice=Voice(persona, st, seed))
+    ctx = TurnContext(persona=persona, state=st, reading=read_turn(turn),
+                      voice=Voice(persona, st, seed, heard=turn.text))
     if ctx.reading.dates:
         st.proposed_date = ctx.reading.dates[-1][1]
     _play(ctx)

@@ -7,10 +7,14 @@ so the same session replays identically but a persona does not say the same sent
 from __future__ import annotations
 
 import random
+import re
 from string import Formatter
+
+from rapidfuzz import fuzz
 
 from personas.engine.french import join_french
 from personas.engine.models import EngineState, Line
+from personas.engine.reading import fold
 from personas.schema import Persona
 
 
@@ -48,22 +52,41 @@ def render(text: str, fields: dict[str, str]) -> str:
     return out
 
 
+_ECHO = re.compile(r"^\s*«\s*([^»]+?)\s*»")
+_LEADING_QUOTE = re.compile(r"^\s*«[^»]*»\s*(?:…|\.\.\.)?\s*")
+# How close the candidate's words must be to a line's quotation for the persona to quote them back.
+QUOTE_MATCH = 85
+
+
+def quotes_heard(variant: str, heard_folded: str) -> bool:
+    """A line that opens by echoing the candidate (« « C'est un investissement »… ») may be said only
+    when the candidate said (nearly) those words: a persona quoting words nobody said is a non-sequitur.
+    A quotation inside a line (« il m'a traitée de « stagiaire » ») recalls the past and is not checked."""
+    echo = _ECHO.match(variant)  # a quotation opening the line echoes the turn; one inside it is a memory
+    return echo is None or fuzz.partial_ratio(fold(echo.group(1)), heard_folded) >= QUOTE_MATCH
+
+
 class Voice:
     """Collects the lines of one turn for one persona and state."""
 
-    def __init__(self, persona: Persona, state: EngineState, seed: int) -> None:
+    def __init__(self, persona: Persona, state: EngineState, seed: int, heard: str = "") -> None:
         self.persona = persona
         self.state = state
         self.seed = seed
+        self.heard = fold(heard)  # the candidate's turn being answered
         self.lines: list[Line] = []
 
     def _pick(self, key: str, variants: list[str]) -> str:
         used = self.state.used_lines.get(key, [])
-        fresh = [i for i in range(len(variants)) if i not in used]
+        allowed = [i for i, v in enumerate(variants) if quotes_heard(v, self.heard)]
+        fresh = [i for i in allowed if i not in used]
         if not fresh:
             last = used[-1] if used else None
-            fresh = [i for i in range(len(variants)) if i != last] or [0]
+            fresh = [i for i in allowed if i != last] or allowed[:1]
             used = []
+        if not fresh:  # every variant quotes words the candidate did not say: say it without the quote
+            index = random.Random(f"{self.seed}:{self.state.turn}:{key}").randrange(len(variants))
+            return _LEADING_QUOTE.sub("", variants[index]) or variants[index]
         rng = random.Random(f"{self.seed}:{self.state.turn}:{key}:{len(self.lines)}")
         index = rng.choice(fresh)
         self.state.used_lines[key] = [*used, index]
