@@ -125,6 +125,9 @@ class HiddenNeed(_Model):
     min_trust: Unit = 0.3
     reveal: list[Text] = Field(min_length=1)
     essential: bool = True
+    # The next layers (SPIN: problem → implication → need-payoff), given one by one to follow-up
+    # questions on this need once it is revealed; then the persona recalls what it said.
+    deeper: list[Text] = Field(default_factory=list)
 
 
 ObjectionTrigger = Literal[

@@ -39,6 +39,8 @@ SITUATIONS: dict[str, Situation] = {
                   "la reprend (facultatif : sinon une phrase neutre du moteur).", frozenset(), frozenset({"date"})),
         Situation("deal_recap", "Accord conclu (bloc 4) : le personnage reprend le prix et les contreparties "
                   "réellement convenus (facultatif).", frozenset(), frozenset({"prix", "contreparties"})),
+        Situation("already_said", "Une question de relance sur un besoin déjà dit, toutes ses couches données : "
+                  "le personnage rappelle ce qu'il a dit (facultatif).", frozenset(), frozenset({"rappel"})),
         Situation("greeting", "Réponse aux salutations / à la présentation.", _ALL),
         Situation("small_talk", "Réponse à une banalité, une fois.", _ALL),
         Situation("small_talk_too_much", "Agacement quand les banalités s'éternisent.", _ALL),

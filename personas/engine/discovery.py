@@ -38,6 +38,9 @@ def answer_open_question(ctx: TurnContext, speaker: str | None = None) -> bool:
     gain = SEMI_OPEN_TRUST if ctx.reading.semi_open else OPEN_QUESTION_TRUST
     ctx.adjust(trust=gain, tension=-0.02)
     need = matching_need(ctx, speaker)
+    opened = followed_up_need(ctx, speaker)
+    if need is not None and opened is not None and not _about(ctx, need):
+        need = None  # a follow-up on an opened need by its words, not a new topic by the intent alone
     if need is not None:
         if ctx.state.trust >= need.min_trust:
             reveal_need(ctx, need)
@@ -45,11 +48,54 @@ def answer_open_question(ctx: TurnContext, speaker: str | None = None) -> bool:
             ctx.event(f"need_guarded:{need.id}")
             ctx.voice.say("guarded", need.speaker or speaker)
         return True
-    if matching_need(ctx, speaker, revealed=True) is not None:
-        ctx.voice.say("nothing_new", speaker)
+    if opened is not None:
+        deepen_or_recall(ctx, opened, speaker)
         return True
     ctx.voice.say("open_generic", speaker)
     return True
+
+
+def _about(ctx: TurnContext, need: HiddenNeed) -> bool:
+    """The turn names this need (its words, or the reading's topic), beyond the question's intent."""
+    r = ctx.reading
+    return (bool(need.keywords) and mentions(r.folded, need.keywords)) or f"need:{need.id}" in r.topics
+
+
+def followed_up_need(ctx: TurnContext, speaker: str | None = None) -> HiddenNeed | None:
+    """A revealed need the turn is about by its content (the need's words, or the reading's topic),
+    never by the question's intent alone: « qu'est-ce qui vous préoccupe ? » is not a follow-up."""
+    for need in ctx.persona.needs:
+        if need.id not in ctx.state.revealed_needs or (speaker is not None and need.speaker not in (None, speaker)):
+            continue
+        if _about(ctx, need):
+            return need
+    return None
+
+
+RECALL_DEFAULT = "Je vous l'ai dit tout à l'heure : {rappel}"
+
+
+def deepen_or_recall(ctx: TurnContext, need: HiddenNeed, speaker: str | None = None) -> None:
+    """A follow-up on an opened need gets its next layer; once every layer is said, the persona
+    recalls what it said about it (« déjà dit » only for this very topic, with the content)."""
+    depth = ctx.state.need_depth.get(need.id, 0)
+    who = need.speaker or speaker
+    if depth < len(need.deeper):
+        ctx.state.need_depth[need.id] = depth + 1
+        ctx.adjust(trust=REVEAL_TRUST)
+        ctx.event(f"need_deepened:{need.id}:{depth + 1}")
+        ctx.voice.say_text(need.deeper[depth], who or ctx.persona.main_speaker.id)
+        return
+    ctx.event(f"need_recalled:{need.id}")
+    ctx.voice.say_or("already_said", RECALL_DEFAULT, who, rappel=_recall(ctx, need))
+
+
+def _recall(ctx: TurnContext, need: HiddenNeed) -> str:
+    """The first sentence of what the persona said when it revealed this need (the variant it used)."""
+    said = [i for key, used in ctx.state.used_lines.items() if key.startswith(f"need:{need.id}") for i in used]
+    line = need.reveal[said[-1]] if said and said[-1] < len(need.reveal) else need.reveal[0]
+    first = line.split(". ")[0].rstrip(".")
+    return first + "."
 
 
 def reveal_need(ctx: TurnContext, need: HiddenNeed) -> None:

@@ -132,6 +132,7 @@ class EngineState(BaseModel):
     negotiation: NegotiationState | None = None
     # The buyer's thresholds drawn for this session (Bloc 4), recorded for the debrief after it.
     thresholds: SessionThresholds | None = None
+    need_depth: dict[str, int] = Field(default_factory=dict)  # need id -> deeper layers said
     # The last date the candidate proposed (ISO day or date-time): a closing takes it up, not another day.
     proposed_date: str | None = None
     used_lines: dict[str, list[int]] = Field(default_factory=dict)
