@@ -92,27 +92,41 @@ def candidate_turns(client: httpx.Client, session_id: str) -> list[dict[str, Any
     return [t for t in turns if t["speaker_role"] == "candidate"]
 
 
-def test_the_same_message_posted_to_both_hosts_at_once_is_one_turn(cluster: Any) -> None:
-    hosts = [client_for(stack.app_url) for stack in cluster.stacks]
-    session_id = new_session(hosts[0])
-    body = {"text": LINES[0], "client_key": uuid.uuid4().hex}
+def post_on_every_host_at_once(hosts: list[httpx.Client], path: str,
+                               body: dict[str, str] | None) -> list[httpx.Response]:
     answers: list[httpx.Response] = []
     start = threading.Barrier(len(hosts))
 
     def post(client: httpx.Client) -> None:
         start.wait()
-        answers.append(client.post(f"/api/sessions/{session_id}/messages", json=body))
+        answers.append(client.post(path, json=body))
 
     threads = [threading.Thread(target=post, args=(client,)) for client in hosts]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    statuses = sorted(answer.status_code for answer in answers)
-    assert statuses in ([200, 200], [200, 409]), [a.text for a in answers]
-    assert [t["text"] for t in candidate_turns(hosts[1], session_id)] == [LINES[0]]
-    again = client_for(cluster.url).post(f"/api/sessions/{session_id}/messages", json=body)
-    assert again.status_code == 200 and again.json() == next(a.json() for a in answers if a.status_code == 200)
+    return answers
+
+
+def test_the_same_message_posted_to_both_hosts_at_once_is_one_turn(cluster: Any) -> None:
+    """Two app processes on two hosts, one PostgreSQL: the session lock and the client key hold."""
+    hosts = [client_for(stack.app_url) for stack in cluster.stacks]
+    balancer = client_for(cluster.url)
+    session_id = new_session(hosts[0])
+    for text in LINES[:3]:
+        body = {"text": text, "client_key": uuid.uuid4().hex}
+        answers = post_on_every_host_at_once(hosts, f"/api/sessions/{session_id}/messages", body)
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses in ([200, 200], [200, 409]), [a.text for a in answers]
+        again = balancer.post(f"/api/sessions/{session_id}/messages", json=body)
+        assert again.status_code == 200 and again.json() == next(a.json() for a in answers if a.status_code == 200)
+    # Two retries at once with nothing pending: both refused cleanly.
+    answers = post_on_every_host_at_once(hosts, f"/api/sessions/{session_id}/retry", None)
+    assert sorted(a.status_code for a in answers) == [409, 409], [a.text for a in answers]
+    stored = candidate_turns(balancer, session_id)
+    assert [t["text"] for t in stored] == LINES[:3]
+    assert all(t["status"] == "answered" for t in stored)
 
 
 def test_turns_survive_a_killed_rasa_on_host_one(cluster: Any) -> None:
