@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.proxies import Network, parse_networks
+from api.services.rasa_client import parse_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
@@ -44,6 +45,11 @@ class Settings(BaseSettings):
     rasa_token: str = ""
     action_server_url: str = "http://127.0.0.1:5055"
     rasa_timeout_seconds: float = Field(default=20.0, gt=0)
+    # Several Rasa + action server pairs (comma-separated, same order; this host's own pair first):
+    # the app balances turns over them itself (api/services/rasa_client.py). Empty: the one pair above.
+    rasa_urls: str = ""
+    action_server_urls: str = ""
+    rasa_pair_cooldown_seconds: float = Field(default=5.0, ge=0)
 
     redis_url: str = ""
     max_message_chars: int = Field(default=2000, ge=1)
@@ -75,12 +81,18 @@ class Settings(BaseSettings):
         if not self.personas_dir.is_dir():
             raise ValueError(f"PERSONAS_DIR introuvable : {self.personas_dir}")
         parse_networks(self.forwarded_allow_ips)  # refuses a bad entry at start
+        parse_pairs(self.rasa_urls, self.action_server_urls)  # refuses mismatched lists at start
         return self
 
     @property
     def trusted_proxies(self) -> tuple[Network, ...]:
         """FORWARDED_ALLOW_IPS as networks (empty: X-Forwarded-For is never read)."""
         return parse_networks(self.forwarded_allow_ips)
+
+    @property
+    def rasa_pairs(self) -> list[tuple[str, str]]:
+        """(Rasa, action server) pairs the app sends turns to, its own first."""
+        return parse_pairs(self.rasa_urls, self.action_server_urls) or [(self.rasa_url, self.action_server_url)]
 
     @property
     def is_embedded_db(self) -> bool:

@@ -81,7 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.action_server_url,
-                                settings.rasa_timeout_seconds)
+                                settings.rasa_timeout_seconds, pairs=settings.rasa_pairs,
+                                cooldown=settings.rasa_pair_cooldown_seconds)
     app.state.throttle = make_throttle(settings.redis_url, settings.login_max_failures,
                                        settings.login_window_seconds)
     install_error_handlers(app)

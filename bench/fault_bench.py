@@ -73,6 +73,8 @@ class Figures:
     ended_early: int = 0
     session_ids: list[str] = field(default_factory=list)
     in_flight: int = 0  # requests sent and not yet answered
+    marked_pending: int = 0  # messages stored but left pending at least once (503, or 409 turn_pending)
+    recovered: int = 0  # of those, answered afterwards (by /retry, or the same key resent)
 
     def count(self, what: str) -> None:
         with self.lock:
@@ -106,12 +108,20 @@ def error_code(response: httpx.Response) -> str:
         return ""
 
 
+def _mark_pending(figures: Figures, already: bool) -> bool:
+    """Count a message the first time the server says it is stored and waiting."""
+    if not already:
+        with figures.lock:
+            figures.marked_pending += 1
+    return True
+
+
 def send_turn(client: httpx.Client, session_id: str, text: str, figures: Figures, deadline: float) -> str:
     """Play the chat page for one message until it is answered: 'answered', 'ended' or 'gave_up'."""
     key = uuid.uuid4().hex
     with figures.lock:
         figures.sent += 1
-    action, backoff = "send", 0.5
+    action, backoff, pending_once = "send", 0.5, False
     while time.monotonic() < deadline:
         started = time.monotonic()
         if action == "send":
@@ -122,6 +132,7 @@ def send_turn(client: httpx.Client, session_id: str, text: str, figures: Figures
         if response is not None and response.status_code == 200:
             with figures.lock:
                 figures.successes.append((started, time.monotonic()))
+                figures.recovered += pending_once
             return "answered"
         if response is None:
             action = "send"  # lost connection: the same text with the same key
@@ -129,6 +140,7 @@ def send_turn(client: httpx.Client, session_id: str, text: str, figures: Figures
             code = error_code(response)
             if code == "turn_pending":
                 action = "retry"
+                pending_once = _mark_pending(figures, pending_once)
             elif code == "nothing_to_retry":  # answered meanwhile (e.g. by a request cut off)
                 action = "send"  # the same key returns the stored answer
             elif code in ("session_ended", "time_up"):
@@ -139,6 +151,7 @@ def send_turn(client: httpx.Client, session_id: str, text: str, figures: Figures
                 return "gave_up"
         elif response.status_code == 503:
             action = "retry"
+            pending_once = _mark_pending(figures, pending_once)
         elif response.status_code >= 500:
             action = "send"  # the page shows « Renvoyer » with the same key
         else:
@@ -379,6 +392,7 @@ def main() -> int:
     print(f"tours enregistrés (candidat, en base)  : {figures_db['stored']}")
     print(f"tours répondus                         : {figures_db['answered']}")
     print(f"en attente à la fin                    : {figures_db['pending']}")
+    print(f"mis en attente en cours de jeu         : {figures.marked_pending} (repris ensuite : {figures.recovered})")
     print(f"dupliqués (même clé / même texte)      : {figures_db['same_key']} / {figures_db['same_text']}")
     print(f"tours candidats sans clé               : {figures_db['no_key']}")
     print(f"5xx autres que le 503 documenté        : {len(figures.server_errors)}")

@@ -79,6 +79,9 @@ class Service:
     process: subprocess.Popen[bytes] | None = None
     port: int | None = None
     host: str = LOOPBACK
+    # How to tell the port is free again; a service in another network namespace (scripts/hosts.py)
+    # cannot be checked by binding its address here.
+    port_free: Callable[[int, str], bool] = port_is_free
     # Every descendant seen while the service ran: workers that left the group are still ended.
     seen: set[Identity] = field(default_factory=set)
 
@@ -135,7 +138,7 @@ class Service:
         if self.port is None:
             return
         deadline = time.monotonic() + timeout
-        while not port_is_free(self.port, self.host):
+        while not self.port_free(self.port, self.host):
             if time.monotonic() > deadline:
                 raise StackError(f"{self.name} : le port {self.port} reste occupé après l'arrêt.")
             time.sleep(0.05)  # polling the port until the kernel releases it (bounded)
@@ -159,6 +162,8 @@ class Stack:
         with_app: bool = True,
         host: str = LOOPBACK,
         forwarded_allow_ips: str = "",
+        launcher: list[str] | None = None,
+        port_free: Callable[[int, str], bool] = port_is_free,
     ) -> None:
         self.ports = ports or Ports()
         self.run_dir = run_dir or default_run_dir(self.ports)
@@ -167,6 +172,10 @@ class Stack:
         self.with_app = with_app
         self.host = host
         self.forwarded_allow_ips = forwarded_allow_ips
+        # Prefix of every command, e.g. `ip netns exec h1 taskset -c 0` for a host of a test cluster
+        # (both exec the command, so the service is still the leader of its process group).
+        self.launcher = launcher or []
+        self.port_free = port_free
         self.services: list[Service] = []
 
     @property
@@ -214,32 +223,34 @@ class Stack:
         services = [
             Service(
                 name="serveur d'actions",
-                command=[str(APP_PYTHON), "-m", "scripts.action_server", "--host", self.host,
+                command=[*self.launcher, str(APP_PYTHON), "-m", "scripts.action_server", "--host", self.host,
                          "--port", str(self.ports.actions)],
                 ready_url=f"{self.actions_url}/health",
                 cwd=ROOT, log_path=logs / "actions.log",
                 env={"PYTHONPATH": str(ROOT)}, port=self.ports.actions, host=self._connect_host,
+                port_free=self.port_free,
             ),
             Service(
                 name="serveur Rasa",
-                command=[str(RASA_BIN), "run", "--model", str(MODEL_PATH), "--enable-api",
+                command=[*self.launcher, str(RASA_BIN), "run", "--model", str(MODEL_PATH), "--enable-api",
                          "--auth-token", self.rasa_token, "--interface", self.host,
                          "--port", str(self.ports.rasa), "--endpoints", str(self._write_endpoints()),
                          "--credentials", str(BOT_DIR / "credentials.yml")],
                 ready_url=f"{self.rasa_url}/status?token={self.rasa_token}",
                 cwd=BOT_DIR, log_path=logs / "rasa.log", port=self.ports.rasa, host=self._connect_host,
+                port_free=self.port_free,
             ),
         ]
         if self.with_app:
             services.append(Service(
                 name="application (API + web)",
-                command=[str(APP_PYTHON), "-m", "uvicorn", "--factory", "api.main:create_app",
+                command=[*self.launcher, str(APP_PYTHON), "-m", "uvicorn", "--factory", "api.main:create_app",
                          "--host", self.host, "--port", str(self.ports.app), "--no-access-log",
                          "--no-server-header", *self.uvicorn_proxy_options()],
                 # The app's /api/health is 503 until Rasa is up; its own liveness is what says it runs.
                 ready_url=f"{self.app_url}/api/health/live",
                 cwd=ROOT, log_path=logs / "app.log", env=self.app_environment(),
-                port=self.ports.app, host=self._connect_host,
+                port=self.ports.app, host=self._connect_host, port_free=self.port_free,
             ))
         return services
 
@@ -250,7 +261,7 @@ class Stack:
         if not RASA_BIN.exists():
             raise StackError("Rasa n'est pas installé (.venv-rasa) : lancez `make setup`.")
         ports = [self.ports.rasa, self.ports.actions] + ([self.ports.app] if self.with_app else [])
-        taken = [p for p in ports if not port_is_free(p, self._connect_host)]
+        taken = [p for p in ports if not self.port_free(p, self._connect_host)]
         if taken:
             raise StackError(
                 f"port(s) déjà utilisé(s) : {', '.join(map(str, taken))}. Arrêtez le programme qui les "
