@@ -28,7 +28,8 @@ def test_follow_ups_get_the_next_layers_then_a_recall():
     s = _opened(need.id)
     said = []
     for _ in range(len(need.deeper) + 1):
-        s.say("Et ce fichier Excel, concrètement, qu'est-ce que ça change pour vous ?", "ask_pain_points", analysis=OPEN)
+        s.say("Et ce fichier Excel, concrètement, qu'est-ce que ça change pour vous ?", "ask_pain_points",
+              analysis=OPEN)
         said.append(" ".join(line.text for line in s.results[-1].lines))
     assert said[: len(need.deeper)] == list(need.deeper)
     assert said[-1].startswith("Je vous l'ai dit tout à l'heure : ")
