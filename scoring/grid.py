@@ -495,6 +495,12 @@ def _doubts(c: Criterion, rubric: Rubric, m: Measure, value: float, level: int) 
     return out
 
 
+def level_for(value: float, thresholds: list[float], cap: int | None = None) -> int:
+    """The level a measure reaches with these thresholds, never above the cap of decisive evidence."""
+    level = sum(1 for t in thresholds if value >= t)
+    return level if cap is None else min(level, max(0, cap))
+
+
 def _item(c: Criterion, rubric: Rubric, inp: Inputs) -> GridItem:
     if c.evaluator == "jury":
         return _jury(c, c.jury_note or "Non observable dans une transcription.")
@@ -504,10 +510,8 @@ def _item(c: Criterion, rubric: Rubric, inp: Inputs) -> GridItem:
     if m.value is None:
         return _jury(c, _sentence(m.reasons), m.evidence)
     value = round(max(0.0, min(1.0, m.value)), 3)
-    level = sum(1 for t in c.thresholds if value >= t)
-    binding = m.cap is not None and level > m.cap
-    if m.cap is not None:
-        level = min(level, max(0, m.cap))
+    binding = m.cap is not None and level_for(value, c.thresholds) > m.cap
+    level = level_for(value, c.thresholds, m.cap)
     doubts = _doubts(c, rubric, m, value, level)
     decisive = "; ".join(m.cap_reasons)
     reasons = [*m.reasons, *([("niveau plafonné : " if binding else "élément décisif : ") + decisive]
@@ -524,14 +528,34 @@ def _sentence(reasons: list[str]) -> str:
     return (text[:1].upper() + text[1:] + ".") if text else ""
 
 
+def _inputs(rubric: Rubric, transcript: Transcript, annotations: list[TurnAnnotation],
+            figures: ConversationFigures) -> Inputs:
+    settings = rubric.content
+    return Inputs(transcript, annotations, figures, settings=settings,
+                  content=read_content(transcript, annotations, settings),
+                  agreement=check_agreement(transcript, annotations, figures.closing_summary.turn_id, settings),
+                  negotiation=negotiation_record(transcript))
+
+
+def criterion_measures(rubric: Rubric, transcript: Transcript, annotations: list[TurnAnnotation],
+                       figures: ConversationFigures) -> dict[str, tuple[float, int | None] | None]:
+    """Each automatic criterion's measure (clipped to [0, 1], rounded as in the grid) and cap; None when
+    the criterion is left to the jury. Thresholds do not enter: calibration searches them on these."""
+    inp = _inputs(rubric, transcript, annotations, figures)
+    out: dict[str, tuple[float, int | None] | None] = {}
+    for c in rubric.criteria:
+        if c.evaluator == "jury" or figures.candidate_turns < c.min_candidate_turns:
+            out[c.id] = None
+            continue
+        m = EVALUATORS[c.evaluator](inp, c.settings())
+        out[c.id] = None if m.value is None else (round(max(0.0, min(1.0, m.value)), 3), m.cap)
+    return out
+
+
 def evaluate_grid(rubric: Rubric, transcript: Transcript, annotations: list[TurnAnnotation],
                   figures: ConversationFigures) -> Grid:
     """Evaluate every criterion of ``rubric``; the overall level is the weighted mean of measured ones."""
-    settings = rubric.content
-    inp = Inputs(transcript, annotations, figures, settings=settings,
-                 content=read_content(transcript, annotations, settings),
-                 agreement=check_agreement(transcript, annotations, figures.closing_summary.turn_id, settings),
-                 negotiation=negotiation_record(transcript))
+    inp = _inputs(rubric, transcript, annotations, figures)
     items = [_item(c, rubric, inp) for c in rubric.criteria]
     measured = [i for i in items if i.level is not None]
     total_w = sum(i.weight for i in measured)
