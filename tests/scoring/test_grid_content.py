@@ -324,3 +324,18 @@ def test_negotiation_record_pairs_concessions_with_prices() -> None:
     assert rec.offers_below_floor == [70000, 66000, 63000] and rec.floor_kept is False
     assert rec.outcome_fr.startswith("accord signé sous le plancher")
     assert negotiation_record(CASES["below_floor_text"]) is None
+
+
+def test_report_shows_the_engine_record_of_an_ended_negotiation() -> None:
+    from scoring.render import render_html, render_markdown
+
+    report = score_transcript(CASES["below_floor_engine"])
+    assert report.negotiation_record is not None
+    text = render_markdown(report)
+    assert "## Négociation (relevé du persona)" in text
+    first = "| Concession 1 (intervention 2) | 70\u202f000 € HT par an → 66\u202f000 € HT par an, sans contrepartie |"
+    assert first in text
+    assert "sous le plancher du candidat" in text
+    assert "Négociation (relevé du persona)" in render_html(report)
+    running = {**BELOW_FLOOR_ENGINE, "ended_reason": None, "outcome": None}
+    assert score_transcript(make(4, BELOW_FLOOR_LINES, THRESHOLDS, running)).negotiation_record is None
