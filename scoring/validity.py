@@ -242,21 +242,24 @@ def _signed(x: float | None) -> str:
 
 def render(table: ValidityTable, markdown: bool) -> str:
     """The table as Markdown (for docs/grid-validity.md) or aligned text."""
-    head = ["bloc", "criterion", "n", "exact", "±1", "κw", "bias", "auto≥2 & 0", "jurors exact", "jurors ±1",
-            "jurors κw"]
+    head = ["bloc", "criterion", "n", "exact", "±1", "κw", "bias", "auto≥2 & 0", "left to jury", "jurors exact",
+            "jurors ±1", "jurors κw"]
     body = []
     for r in table.criteria:
         a, g = r.automatic, r.graders
         body.append([str(r.bloc), r.criterion, str(a.n), _f(a.exact), _f(a.within_one), _f(a.kappa_w),
-                     _signed(a.bias), str(a.a_high_where_b_zero), _f(g.exact), _f(g.within_one), _f(g.kappa_w)])
+                     _signed(a.bias), str(a.a_high_where_b_zero), str(r.auto_missing), _f(g.exact),
+                     _f(g.within_one), _f(g.kappa_w)])
     for b in table.blocs:
+        missing = sum(r.auto_missing for r in table.criteria if r.bloc == b.bloc)
         a, g = b.automatic, b.graders
         body.append([str(b.bloc), f"**bloc {b.bloc}** (v{b.rubric_version})", str(a.n), _f(a.exact),
-                     _f(a.within_one), _f(a.kappa_w), _signed(a.bias), str(a.a_high_where_b_zero), _f(g.exact),
-                     _f(g.within_one), _f(g.kappa_w)])
+                     _f(a.within_one), _f(a.kappa_w), _signed(a.bias), str(a.a_high_where_b_zero), str(missing),
+                     _f(g.exact), _f(g.within_one), _f(g.kappa_w)])
     a, g = table.overall, table.overall_graders
     body.append(["all", "**all blocs**", str(a.n), _f(a.exact), _f(a.within_one), _f(a.kappa_w), _signed(a.bias),
-                 str(a.a_high_where_b_zero), _f(g.exact), _f(g.within_one), _f(g.kappa_w)])
+                 str(a.a_high_where_b_zero), str(sum(r.auto_missing for r in table.criteria)), _f(g.exact),
+                 _f(g.within_one), _f(g.kappa_w)])
     title = (f"Part: {table.part} — {table.transcripts} transcripts, graders {', '.join(table.graders)} "
              "(consensus: lower median)")
     pair_lines = [f"- bloc {b.bloc}, {k}: n {v.n}, exact {_f(v.exact)}, ±1 {_f(v.within_one)}, κw {_f(v.kappa_w)}"
@@ -310,10 +313,12 @@ def _objective(xs: list[int], ys: list[int], bias_weight: float, zero_weight: fl
 
 
 def fit_thresholds(data: GradedSet, part: str, rubrics: dict[int, Rubric], step: float = 0.05,
-                   bias_weight: float = 0.5, zero_weight: float = 1.0, min_n: int = 8,
+                   bias_weight: float = 0.5, zero_weight: float = 1.0, min_n: int = 8, shrink: float = 0.1,
                    measures: Measures | None = None) -> list[FitResult]:
     """Search every automatic criterion's thresholds on ``part`` (never the untouched one by design of
-    the command). Exhaustive over non-decreasing triples on a grid of ``step``; ties go to the triple
+    the command). Exhaustive over non-decreasing triples on a grid of ``step``. With a few dozen graded
+    transcripts per bloc, free thresholds would chase noise: the objective loses ``shrink`` per unit of
+    distance from the current thresholds, so they move only for a real gain. Ties go to the triple
     closest to the current one, then the lowest, so the result is the same on every run."""
     stems = data.stems(part)
     measures = measures if measures is not None else automatic_measures(data, stems, rubrics)
@@ -340,9 +345,12 @@ def fit_thresholds(data: GradedSet, part: str, rubrics: dict[int, Rubric], step:
                                          note=f"moins de {min_n} transcriptions notées : seuils inchangés"))
                 continue
             current = tuple(c.thresholds)
-            best = max(triples, key=lambda th: (round(_objective(levels(th), ys, bias_weight, zero_weight), 6),
-                                                -round(sum(abs(a - b) for a, b in zip(th, current, strict=True)), 6),
-                                                tuple(-x for x in th)))
+            def distance(th: Sequence[float], current: tuple[float, ...] = current) -> float:
+                return round(sum(abs(a - b) for a, b in zip(th, current, strict=True)), 6)
+
+            best = max(triples, key=lambda th: (
+                round(_objective(levels(th), ys, bias_weight, zero_weight) - shrink * distance(th), 6),
+                -distance(th), tuple(-x for x in th)))
             after = agreement(levels(best), ys)
             results.append(FitResult(bloc=bloc, criterion=c.id, n=len(usable), before=c.thresholds, after=list(best),
                                      kappa_before=before.kappa_w, kappa_after=after.kappa_w, bias_before=before.bias,
@@ -423,12 +431,14 @@ def _fit_main(argv: Sequence[str]) -> int:
     parser.add_argument("--step", type=float, default=0.05)
     parser.add_argument("--bias-weight", type=float, default=0.5)
     parser.add_argument("--zero-weight", type=float, default=1.0)
-    parser.add_argument("--min-n", type=int, default=8)
+    parser.add_argument("--min-n", type=int, default=8, help="fewer graded transcripts: thresholds unchanged")
+    parser.add_argument("--shrink", type=float, default=0.1, help="objective lost per unit of threshold move")
     parser.add_argument("--json", dest="json_out")
     args = parser.parse_args(argv)
     data = load_graded_set(args.dir)
     rubrics = load_rubrics(args.rubrics)
-    results = fit_thresholds(data, args.part, rubrics, args.step, args.bias_weight, args.zero_weight, args.min_n)
+    results = fit_thresholds(data, args.part, rubrics, args.step, args.bias_weight, args.zero_weight, args.min_n,
+                             args.shrink)
     for r in results:
         print(f"bloc {r.bloc} {r.criterion:38} n {r.n:3}  {r.before} → {r.after}  "
               f"κw {_f(r.kappa_before)} → {_f(r.kappa_after)}  bias {_signed(r.bias_before)} → {_signed(r.bias_after)}"
