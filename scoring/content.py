@@ -24,6 +24,9 @@ from scoring.transcript import Transcript, Turn
 INFO_EVENTS = frozenset({"need_revealed", "fact_given", "grievance"})
 # Engine events that mean the persona held back.
 GUARD_EVENTS = frozenset({"need_guarded", "fact_refused"})
+# Engine events where the persona reacted to how the candidate behaved (tone, language, pressure, sides).
+POSTURE_EVENTS = frozenset({"aggressive", "harsh_tone", "english", "closed_interrogation", "monologue",
+                            "taking_sides", "side_taken", "trigger"})
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -54,6 +57,14 @@ class ContentReading:
     """Every candidate turn's content, in order, with the answers that followed."""
 
     turns: list[TurnContent] = field(default_factory=list)
+    # Persona turns that push back on the candidate's behaviour, and the engine's posture events: how
+    # the interlocutor received the candidate (the larger of the two counts is used).
+    pushback_turns: list[str] = field(default_factory=list)
+    posture_events: int = 0
+
+    @property
+    def pushbacks(self) -> int:
+        return max(len(self.pushback_turns), self.posture_events)
 
     def share(self, attr: str) -> float:
         return sum(1 for t in self.turns if getattr(t, attr)) / max(1, len(self.turns))
@@ -119,6 +130,9 @@ def read_content(transcript: Transcript, annotations: list[TurnAnnotation],
     info = {e.turn for e in events if e.name in INFO_EVENTS}
     guarded = {e.turn for e in events if e.name in GUARD_EVENTS}
     out = ContentReading()
+    out.pushback_turns = [t.id for t in transcript.turns if t.speaker_role != "candidate"
+                          and _cues(t.text, "grid_pushback")]
+    out.posture_events = sum(1 for e in events if e.name in POSTURE_EVENTS)
     for number, (turn, ann) in enumerate(zip(candidate, annotations, strict=True), start=1):
         english = written_in_english(turn.text, settings)
         small = _small_talk(turn, ann)

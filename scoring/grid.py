@@ -268,8 +268,9 @@ _STYLE_NOTE = {"aggressive": "ton agressif", "passive": "ton passif"}
 
 def eval_posture(inp: Inputs, p: Settings) -> Measure:
     """Engaged turns (French, on the subject, with content), no aggressive or passive turns, courtesy,
-    balanced talk, and adapting to what the other says (true restatements). Courtesy and balance count
-    only in proportion to engaged turns: a polite exchange about football is not a posture."""
+    balanced talk, how the interlocutor received it (no pushback on tone, listening or language), and
+    adapting to what the other says (true restatements). Courtesy, balance and reception count only in
+    proportion to engaged turns: a polite exchange about football is not a posture."""
     f = inp.figures
     c = inp.content
     engaged = c.engaged_share
@@ -281,16 +282,20 @@ def eval_posture(inp: Inputs, p: Settings) -> Measure:
     partial = sum(1 for t in c.turns if t.reformulation == "partial")
     follow_ups = sum(1 for a, t in zip(inp.annotations, c.turns, strict=True) if a.relance and t.informative)
     adapt = min(1.0, accurate + 0.5 * partial + 0.5 * follow_ups)
+    reception = 1.0 - min(1.0, c.pushbacks / p["pushback_target"])
     value = (p["w_engaged"] * engaged
-             + (p["w_style"] * share + p["w_politeness"] * polite + p["w_balance"] * balance) * engaged
+             + (p["w_style"] * share + p["w_politeness"] * polite + p["w_balance"] * balance
+                + p["w_reception"] * reception) * engaged
              + p["w_adaptation"] * adapt)
     reasons = [f"{round(100 * engaged)} % d'interventions en français, sur le sujet et avec un contenu",
+               f"{c.pushbacks} recadrage(s) de l'interlocuteur sur le ton, l'écoute ou la langue",
                f"{len(bad)} intervention(s) agressive(s) ou passive(s) sur {len(inp.annotations)}",
                f"{f.politeness_markers} marque(s) de politesse",
                f"part de parole {_pct(f.talk_share_words)}", *_language_reasons(inp)]
     ev = [_ev(inp, a.id, _STYLE_NOTE[a.assertiveness]) for a in bad[:2]]
     ev += [_ev(inp, t.turn_id, "hors sujet" if t.small_talk else "en anglais" if t.english else "sans contenu")
            for t in c.turns if not t.engaged][:2]
+    ev += [_ev(inp, t, "recadrage par l'interlocuteur") for t in c.pushback_turns[:2]]
     ev += [_ev(inp, a.id, "ton assertif") for a in good[:2]]
     m = Measure(value if engaged > 0 else 0.0, ev, reasons,
                 support=sum(1 for t in c.turns if t.engaged))
@@ -342,6 +347,25 @@ def _fmt(value: float | None, unit: str) -> str:
     return "—" if value is None else f"{value:,.0f} {unit}".replace(",", "\u202f")
 
 
+def _text_offers(inp: Inputs, p: Settings) -> list[tuple[float, bool]]:
+    """The candidate's own prices read from the turns, in order, each with whether the turn asked a
+    counterpart; amounts far from the deal's scale (a penalty, a unit price, a two-year total) are left
+    out when the thresholds are known: ``plausible_low`` × the buyer's opening to ``plausible_high`` ×
+    the list price."""
+    th = inp.transcript.negotiation
+    low = (th.buyer_opening or th.floor or 0.0) * p["plausible_low"] if th else 0.0
+    high = th.list_price * p["plausible_high"] if th and th.list_price else float("inf")
+    out = []
+    for a in inp.annotations:
+        own = a.offer
+        if own is None and not a.offer_ambiguous:
+            prices = [x.value for x in a.amounts if x.role == "own_offer" and x.unit != "%"]
+            own = prices[-1] if prices else None
+        if own is not None and low <= own <= high:
+            out.append((own, a.asks_counterpart or any(m.move == "counterpart" for m in a.negotiation)))
+    return out
+
+
 def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
     """The candidate's floor kept or crossed, the opening anchored above it, each concession traded
     for a counterpart or given, the discount from the opening. Read from the engine's record when the
@@ -352,27 +376,31 @@ def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
     th = inp.transcript.negotiation
     unit = th.unit_label if th else n.unit_label
     from_engine = rec is not None and bool(rec.candidate_offers)
-    offers = rec.candidate_offers if rec is not None and from_engine else n.candidate_prices
-    if not offers:
+    final: float | None
+    if rec is not None and from_engine:
+        offers = rec.candidate_offers
+        given, total = rec.concessions_given, len(rec.concessions)
+        final = rec.agreed_price if rec.agreed_price is not None else offers[-1]
+    else:
+        path = _text_offers(inp, p)
+        offers = [v for v, _ in path]
+        steps = [traded for (a, _), (b, traded) in itertools.pairwise(path) if b < a]
+        given, total = sum(1 for traded in steps if not traded), len(steps)
+        final = offers[-1] if offers else None
+    if final is None:
         m = Measure(0.0, [], ["le candidat n'avance aucun prix : pas d'approche de négociation observable",
                               *_language_reasons(inp)])
         _insults(inp, m, p)
         return m
     opening = offers[0]
-    final = (rec.agreed_price if rec is not None and rec.agreed_price is not None else None) if from_engine \
-        else n.final_price
-    final = final if final is not None else offers[-1]
     floor = th.floor if th else None
     list_price = th.list_price if th else None
-    if rec is not None and from_engine:
-        given = rec.concessions_given
-        total = len(rec.concessions)
-    else:
-        given, total = n.concessions_free, n.concessions_candidate
     traded = 1.0 if total == 0 else (total - given) / total
     disc = 1 - final / opening if opening else None
     limited = 1.0 if disc is None or disc <= p["max_discount"] else (0.5 if disc <= 2 * p["max_discount"] else 0.0)
-    below = [v for v in offers if floor is not None and v < floor]
+    # The engine's offers are what the buyer heard as offers: one below the floor is decisive. Read from
+    # the text, an amount's owner is often wrong, so only the price the candidate ends on is.
+    below = [v for v in (offers if from_engine else [final]) if floor is not None and v < floor]
     if floor is None:
         anchor = 1.0 if list_price is None or opening >= list_price * (1 - p["max_discount"]) else 0.5
         kept = 0.0
@@ -394,17 +422,19 @@ def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
         m.limit(p["floor_crossed_cap"], f"prix proposé sous le plancher du candidat ({_fmt(min(below), unit)})")
     elif floor is not None and final < floor:
         m.limit(p["floor_crossed_cap"], "prix final sous le plancher du candidat")
-    if total and given == total:
+    if total and given == total and from_engine:
         m.limit(p["given_cap"], "toutes les concessions sont données sans contrepartie")
+    elif total and given == total:
+        m.doubts.append("concessions sans contrepartie demandée dans le même tour (lecture du texte)")
     _insults(inp, m, p)
     if floor is None:
         m.doubts.append("plancher du candidat inconnu : la position du prix final n'est pas vérifiée")
     if not from_engine:
         m.doubts.append("prix lus dans le texte sans le relevé du moteur (le propriétaire d'un montant "
                         "n'est reconnu qu'environ une fois sur deux)")
-    elif n.final_price is not None and rec is not None and rec.agreed_price is not None \
-            and abs(n.final_price - rec.agreed_price) > inp.settings.price_tolerance * rec.agreed_price:
-        m.doubts.append(f"le texte donne un prix final de {_fmt(n.final_price, unit)}, le moteur a retenu "
+    elif rec is not None and rec.agreed_price is not None and (said := _text_offers(inp, p)) \
+            and abs(said[-1][0] - rec.agreed_price) > inp.settings.price_tolerance * rec.agreed_price:
+        m.doubts.append(f"le texte donne un dernier prix de {_fmt(said[-1][0], unit)}, le moteur a retenu "
                         f"{_fmt(rec.agreed_price, unit)}")
     return m
 

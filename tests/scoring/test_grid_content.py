@@ -339,3 +339,17 @@ def test_report_shows_the_engine_record_of_an_ended_negotiation() -> None:
     assert "Négociation (relevé du persona)" in render_html(report)
     running = {**BELOW_FLOOR_ENGINE, "ended_reason": None, "outcome": None}
     assert score_transcript(make(4, BELOW_FLOOR_LINES, THRESHOLDS, running)).negotiation_record is None
+
+
+def test_interlocutor_pushback_lowers_posture() -> None:
+    """The persona's own reading of the candidate's behaviour (« restez correct ») counts against posture."""
+    calm = {i.id: i for i in score_transcript(ENGAGED_BLOC2).grid.items}["posture_adaptee"]
+    lines = [(who, text) for who, text in [(t.speaker_role, t.text) for t in ENGAGED_BLOC2.turns]]
+    lines = [("C" if who == "candidate" else "P", text) for who, text in lines]
+    lines[3] = ("P", "Restez correct, s'il vous plaît. Les rayons frais sont vides le samedi matin.")
+    lines[5] = ("P", "Vous notez ce que je dis ? La direction régionale s'en inquiète, je viens de le dire.")
+    pushed = {i.id: i for i in score_transcript(make(2, lines)).grid.items}["posture_adaptee"]
+    assert pushed.measure is not None and calm.measure is not None
+    assert pushed.measure < calm.measure - 0.1
+    assert "2 recadrage(s)" in pushed.rationale
+    assert any(e.note == "recadrage par l'interlocuteur" for e in pushed.evidence)
