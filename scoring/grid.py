@@ -165,7 +165,9 @@ def eval_listening(inp: Inputs, p: Settings) -> Measure:
 
     A question counts when the persona's answer gave something (an engine reveal, or an answer of some
     length that is not a deflection); a reformulation counts when it is accurate (partial ones for
-    ``partial_credit``); off-topic and English turns weigh against by the share of engaged turns.
+    ``partial_credit``, inaccurate ones subtract ``inaccurate_penalty``: restating wrongly shows the
+    candidate did not listen); the interlocutor's pushback (« vous ne m'écoutez pas ») weighs against;
+    off-topic and English turns weigh against by the share of engaged turns.
     """
     c = inp.content
     f = inp.figures
@@ -176,22 +178,27 @@ def eval_listening(inp: Inputs, p: Settings) -> Measure:
     inaccurate = [t for t in c.turns if t.reformulation == "inaccurate"]
     target_q = max(p["min_questions"], p["questions_per_turn"] * len(c.turns))
     q = min(1.0, len(informative) / target_q)
-    ref = min(1.0, (len(accurate) + p["partial_credit"] * len(partial)) / p["reformulations_target"])
+    credited = len(accurate) + p["partial_credit"] * len(partial) - p["inaccurate_penalty"] * len(inaccurate)
+    ref = max(0.0, min(1.0, credited / p["reformulations_target"]))
     over = f.talk_share_words - p["max_talk_share"]
     balance = 1.0 if over <= 0 else max(0.0, 1 - over / 0.25)
+    reception = 1.0 - min(1.0, c.pushbacks / p["pushback_target"])
     found = bool(informative or accurate or partial)
-    value = (p["w_questions"] * q + p["w_reformulations"] * ref + p["w_balance"] * balance * found) * c.engaged_share
+    value = (p["w_questions"] * q + p["w_reformulations"] * ref
+             + (p["w_balance"] * balance + p["w_reception"] * reception) * found) * c.engaged_share
     reasons = [f"{len(informative)} question(s) ayant obtenu une information sur {len(asked)} posée(s)",
                f"{len(accurate)} reformulation(s) exacte(s), {len(partial)} partielle(s), "
                f"{len(inaccurate)} inexacte(s)",
-               f"part de parole du candidat {_pct(f.talk_share_words)}", *_language_reasons(inp)]
+               f"part de parole du candidat {_pct(f.talk_share_words)}",
+               f"{c.pushbacks} recadrage(s) de l'interlocuteur" if c.pushbacks else "", *_language_reasons(inp)]
     if not found:
         reasons.insert(0, "aucune question n'a obtenu d'information et aucune reformulation n'est exacte")
     ev = [_ev(inp, t.turn_id, "question qui obtient une information") for t in informative[:2]]
     ev += [_ev(inp, t.turn_id, "reformulation exacte") for t in accurate[:2]]
     ev += [_ev(inp, t.turn_id, "reformulation inexacte") for t in inaccurate[:1]]
     ev += [_ev(inp, t.turn_id, "question sans information obtenue") for t in asked if not t.informative][:1]
-    m = Measure(value if found else 0.0, ev, reasons, support=len(informative) + len(accurate) + len(partial))
+    m = Measure(value if found else 0.0, ev, [r for r in reasons if r],
+                support=len(informative) + len(accurate) + len(partial))
     if accurate and inaccurate:
         m.doubts.append("reformulations exactes et inexactes dans le même échange")
     _insults(inp, m, p)

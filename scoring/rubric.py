@@ -22,9 +22,10 @@ DEFAULT_LEVELS = {0: "Non observé", 1: "Insuffisant", 2: "Satisfaisant", 3: "Ma
 # Sub-weights and targets of each evaluator; a rubric criterion may override any of them in
 # ``params`` (unknown keys are rejected so a typo cannot silently do nothing).
 EVALUATOR_DEFAULTS: dict[str, dict[str, float]] = {
-    "listening": {"w_questions": 0.45, "w_reformulations": 0.35, "w_balance": 0.2,
+    "listening": {"w_questions": 0.4, "w_reformulations": 0.3, "w_balance": 0.15, "w_reception": 0.15,
                   "questions_per_turn": 0.35, "min_questions": 3, "reformulations_target": 2,
-                  "partial_credit": 0.5, "max_talk_share": 0.6, "insult_cap": 1},
+                  "partial_credit": 0.5, "inaccurate_penalty": 0.5, "pushback_target": 2,
+                  "max_talk_share": 0.6, "insult_cap": 1},
     "closing": {"w_present": 0.4, "w_coverage": 0.25, "w_next_steps": 0.2, "w_deadline": 0.15,
                 "coverage_target": 0.5, "contradicted_cap": 1, "imposed_cap": 1},
     "structure": {"w_stages": 0.45, "w_framing": 0.15, "w_no_monologue": 0.15, "w_concise": 0.1,
