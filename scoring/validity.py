@@ -127,7 +127,12 @@ def automatic_measures(data: GradedSet, stems: Sequence[str], rubrics: dict[int,
         t = data.transcripts[stem]
         if t.bloc is None or t.bloc not in rubrics:
             continue
-        analysis = analyzer.transform(t)
+        try:
+            analysis = analyzer.transform(t)
+        except ScoringInputError as exc:  # e.g. no candidate turn: nothing to grade automatically
+            print(f"{stem} : {exc.message_fr}", file=sys.stderr)
+            out[stem] = {c.id: None for c in rubrics[t.bloc].criteria}
+            continue
         out[stem] = criterion_measures(rubrics[t.bloc], t, analysis.annotations, analysis.figures)
     return out
 

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+import pypdf
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -54,6 +55,10 @@ def test_review_shows_doubt_and_unmeasured_reliability(client: TestClient, no_pu
     page = client.get(f"/jury/sessions/{sid}", headers=jury).text
     assert DOUBT in page and 'id="doute-discours_structure"' in page
     assert 'id="fiabilite-discours_structure"' in page and "fiabilité non mesurée" in page
+    pdf = client.get(f"/api/sessions/{sid}/review/grid.pdf", headers=jury)
+    assert pdf.status_code == 200
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "confirmer par le jury" in " ".join(text.split()) and "fiabilité non mesurée" in " ".join(text.split())
     trainer = login(client, "demo-formateur")
     world_csv = client.get(f"/api/reviews/cohorts/{scored_cohort(client, sid)}/export.csv", headers=trainer).text
     rows = list(csv.reader(io.StringIO(world_csv.lstrip("\ufeff")), delimiter=";"))
