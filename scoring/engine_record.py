@@ -89,7 +89,7 @@ def events_of(transcript: Transcript) -> list[EngineEvent]:
     out = []
     for raw in transcript.engine.state.get("events") or []:
         head, _, rest = str(raw).partition(":")
-        if not head.isdigit():
+        if not head.isdigit() or not rest:
             continue
         name, _, arg = rest.partition(":")
         out.append(EngineEvent(turn=int(head), name=name, arg=arg))
@@ -137,12 +137,10 @@ def negotiation_record(transcript: Transcript) -> NegotiationRecord | None:
             turn=event.turn, traded=traded, counterpart=event.arg or None if event.name == "counterpart" else None,
             from_price=steps[k][0] if paired else None, to_price=steps[k][1] if paired else None))
     if not moves:
-        rec.concessions = [Concession(from_price=a, to_price=b) for a, b in steps]
-        given = int(neg.get("concessions_without_counterpart") or 0)
-        for c in rec.concessions[len(rec.concessions) - given:] if given else []:
-            c.traded = False
-        for c in rec.concessions[: len(rec.concessions) - given]:
-            c.traded = True
+        # An older state without events: only the counts are known, not which concession was given.
+        given = min(len(steps), int(neg.get("concessions_without_counterpart") or 0))
+        rec.concessions = [Concession(from_price=a, to_price=b, traded=k < len(steps) - given)
+                           for k, (a, b) in enumerate(steps)]
     rec.concessions_given = sum(1 for c in rec.concessions if not c.traded)
     if rec.floor is not None:
         rec.offers_below_floor = [v for v in rec.candidate_offers if v < rec.floor]

@@ -75,6 +75,12 @@ class EngineRecord(BaseModel):
     persona_version: str | None = None
     state: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("state", mode="before")
+    @classmethod
+    def _no_state(cls, v: object) -> object:
+        """A session that never reached the engine has ``"state": null`` in exports."""
+        return {} if v is None else v
+
 
 class Transcript(BaseModel):
     """A role-play conversation: the contract between the API, the CLI and the scorer."""

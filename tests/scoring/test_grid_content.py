@@ -353,3 +353,18 @@ def test_interlocutor_pushback_lowers_posture() -> None:
     assert pushed.measure < calm.measure - 0.1
     assert "2 recadrage(s)" in pushed.rationale
     assert any(e.note == "recadrage par l'interlocuteur" for e in pushed.evidence)
+
+
+def test_engine_record_tolerates_missing_parts() -> None:
+    """Exports of sessions that never reached the engine carry ``"state": null``; older states lack events."""
+    from scoring.engine_record import events_of, mediation_record
+
+    empty = make(4, BELOW_FLOOR_LINES, THRESHOLDS, {"outcome": None, "state": None})
+    assert empty.engine is not None and empty.engine.state == {}
+    assert negotiation_record(empty) is None and mediation_record(empty) is None and events_of(empty) == []
+    old = {"ended_reason": "candidate", "state": {"negotiation": {"candidate_offers": [90000, 85000, 80000],
+                                                                  "concessions_without_counterpart": 1,
+                                                                  "agreed_price": 80000}}}
+    rec = negotiation_record(make(4, BELOW_FLOOR_LINES, THRESHOLDS, old))
+    assert rec is not None and [c.traded for c in rec.concessions] == [True, False]
+    assert rec.floor_kept is True and rec.concessions_given == 1
