@@ -29,7 +29,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from scoring.conversation import ConversationAnalyzer
+from scoring.annotate import TurnAnnotation
+from scoring.conversation import ConversationAnalyzer, ConversationFigures
 from scoring.errors import ScoringInputError
 from scoring.grid import criterion_measures, level_for
 from scoring.kappa import Agreement, agreement, consensus
@@ -119,10 +120,20 @@ def load_rubrics(directory: str | Path | None = None) -> dict[int, Rubric]:
 Measures = dict[str, dict[str, tuple[float, int | None] | None]]  # stem → criterion → (measure, cap)
 
 
-def automatic_measures(data: GradedSet, stems: Sequence[str], rubrics: dict[int, Rubric]) -> Measures:
-    """Each transcript's criterion measures (the turn readings are computed once per transcript)."""
+@dataclass
+class Analysed:
+    """A transcript with its turn readings and conversation figures (computed once, reused by every
+    rubric variant the fit tries). ``annotations`` is None when the transcript cannot be analysed."""
+
+    transcript: Transcript
+    annotations: list[TurnAnnotation] | None
+    figures: ConversationFigures | None
+
+
+def analyse(data: GradedSet, stems: Sequence[str], rubrics: dict[int, Rubric]) -> dict[str, Analysed]:
+    """Read every graded transcript of a bloc with a rubric once."""
     analyzer = ConversationAnalyzer()
-    out: Measures = {}
+    out: dict[str, Analysed] = {}
     for stem in stems:
         t = data.transcripts[stem]
         if t.bloc is None or t.bloc not in rubrics:
@@ -131,10 +142,27 @@ def automatic_measures(data: GradedSet, stems: Sequence[str], rubrics: dict[int,
             analysis = analyzer.transform(t)
         except ScoringInputError as exc:  # e.g. no candidate turn: nothing to grade automatically
             print(f"{stem} : {exc.message_fr}", file=sys.stderr)
-            out[stem] = {c.id: None for c in rubrics[t.bloc].criteria}
+            out[stem] = Analysed(t, None, None)
             continue
-        out[stem] = criterion_measures(rubrics[t.bloc], t, analysis.annotations, analysis.figures)
+        out[stem] = Analysed(t, analysis.annotations, analysis.figures)
     return out
+
+
+def measures_of(analysed: dict[str, Analysed], rubrics: dict[int, Rubric]) -> Measures:
+    """Each analysed transcript's criterion measures with these rubrics."""
+    out: Measures = {}
+    for stem, a in analysed.items():
+        rubric = rubrics[a.transcript.bloc or 0]
+        if a.annotations is None or a.figures is None:
+            out[stem] = {c.id: None for c in rubric.criteria}
+        else:
+            out[stem] = criterion_measures(rubric, a.transcript, a.annotations, a.figures)
+    return out
+
+
+def automatic_measures(data: GradedSet, stems: Sequence[str], rubrics: dict[int, Rubric]) -> Measures:
+    """Each transcript's criterion measures (the turn readings are computed once per transcript)."""
+    return measures_of(analyse(data, stems, rubrics), rubrics)
 
 
 # --- the table ----------------------------------------------------------------------------------------
@@ -297,7 +325,8 @@ def reliability_of(table: ValidityTable, source: str) -> Reliability:
 # --- fitting the thresholds ---------------------------------------------------------------------------
 
 class FitResult(BaseModel):
-    """One criterion's thresholds before and after the search, with the calibration figures of each."""
+    """One criterion's thresholds (and sub-weights, with ``--weights``) before and after the search,
+    with the calibration figures of each."""
 
     bloc: int
     criterion: str
@@ -308,7 +337,22 @@ class FitResult(BaseModel):
     kappa_after: float | None
     bias_before: float | None
     bias_after: float | None
+    weights_before: dict[str, float] = Field(default_factory=dict)
+    weights_after: dict[str, float] = Field(default_factory=dict)
     note: str = ""
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """How the search trades agreement against bias, generosity and moving away from the current rubric."""
+
+    step: float = 0.05
+    bias_weight: float = 0.5
+    zero_weight: float = 1.0
+    min_n: int = 8
+    shrink: float = 0.1
+    weights: bool = False  # also try each w_* sub-weight × 0.5 and × 1.5 (opt-in: few transcripts over-fit)
+    weight_gain: float = 0.05  # objective gain a weight change must bring to be kept
 
 
 def _objective(xs: list[int], ys: list[int], bias_weight: float, zero_weight: float) -> float:
@@ -317,49 +361,114 @@ def _objective(xs: list[int], ys: list[int], bias_weight: float, zero_weight: fl
     return kappa - bias_weight * abs(a.bias or 0.0) - zero_weight * a.a_high_where_b_zero / max(1, a.n)
 
 
+Usable = list[tuple[tuple[float, int | None], int]]  # ((measure, cap), consensus)
+
+
+def _levels(usable: Usable, thresholds: Sequence[float]) -> list[int]:
+    return [level_for(m[0], list(thresholds), m[1]) for m, _ in usable]
+
+
+def _search(usable: Usable, current: Sequence[float], fs: FitSettings) -> tuple[list[float], float]:
+    """The best threshold triple for these measures and its objective (deterministic, see fit_thresholds)."""
+    grid = [round(k * fs.step, 4) for k in range(1, round(1 / fs.step))]
+    ys = [y for _, y in usable]
+
+    def distance(th: Sequence[float]) -> float:
+        return round(sum(abs(a - b) for a, b in zip(th, current, strict=True)), 6)
+
+    def score(th: Sequence[float]) -> float:
+        return round(_objective(_levels(usable, th), ys, fs.bias_weight, fs.zero_weight) - fs.shrink * distance(th), 6)
+
+    best = max(itertools.combinations_with_replacement(grid, 3),
+               key=lambda th: (score(th), -distance(th), tuple(-x for x in th)))
+    return list(best), score(best)
+
+
+def _usable(data: GradedSet, measures: Measures, stems: Sequence[str], bloc: int, criterion: str) -> Usable:
+    out: Usable = []
+    for s in stems:
+        if s not in measures or data.transcripts[s].bloc != bloc:
+            continue
+        m, y = measures[s].get(criterion), data.consensus(s, criterion)
+        if m is not None and y is not None:
+            out.append((m, y))
+    return out
+
+
+def _with_params(rubric: Rubric, criterion: str, params: dict[str, float]) -> Rubric:
+    criteria = [c.model_copy(update={"params": params}) if c.id == criterion else c for c in rubric.criteria]
+    return rubric.model_copy(update={"criteria": criteria})
+
+
+def _fit_weights(data: GradedSet, analysed: dict[str, Analysed], stems: Sequence[str], rubrics: dict[int, Rubric],
+                 bloc: int, criterion: str, fs: FitSettings, start: float) -> dict[str, float]:
+    """One deterministic pass over the criterion's w_* sub-weights (sorted by name): each is tried at
+    × 0.5 and × 1.5, the w_* renormalised to their former sum, thresholds searched again; a change is
+    kept only when the objective gains at least ``weight_gain``."""
+    rubric = rubrics[bloc]
+    crit = next(c for c in rubric.criteria if c.id == criterion)
+    params = dict(crit.settings())
+    keys = sorted(k for k in params if k.startswith("w_"))
+    total = sum(params[k] for k in keys)
+    best = start
+    mine = {s: a for s, a in analysed.items() if a.transcript.bloc == bloc}
+    for key in keys:
+        for factor in (0.5, 1.5):
+            trial = dict(params)
+            trial[key] = params[key] * factor
+            scale = total / sum(trial[k] for k in keys)
+            trial = {k: (round(v * scale, 3) if k in keys else v) for k, v in trial.items()}
+            variant = {bloc: _with_params(rubric, criterion, trial)}
+            usable = _usable(data, measures_of(mine, variant), stems, bloc, criterion)
+            _, value = _search(usable, crit.thresholds, fs)
+            if value >= best + fs.weight_gain:
+                best, params = value, trial
+    return {k: params[k] for k in keys}
+
+
 def fit_thresholds(data: GradedSet, part: str, rubrics: dict[int, Rubric], step: float = 0.05,
                    bias_weight: float = 0.5, zero_weight: float = 1.0, min_n: int = 8, shrink: float = 0.1,
-                   measures: Measures | None = None) -> list[FitResult]:
+                   measures: Measures | None = None, weights: bool = False,
+                   weight_gain: float = 0.05) -> list[FitResult]:
     """Search every automatic criterion's thresholds on ``part`` (never the untouched one by design of
     the command). Exhaustive over non-decreasing triples on a grid of ``step``. With a few dozen graded
     transcripts per bloc, free thresholds would chase noise: the objective loses ``shrink`` per unit of
     distance from the current thresholds, so they move only for a real gain. Ties go to the triple
-    closest to the current one, then the lowest, so the result is the same on every run."""
+    closest to the current one, then the lowest, so the result is the same on every run. With
+    ``weights``, each criterion's w_* sub-weights are searched first (see ``_fit_weights``)."""
+    fs = FitSettings(step, bias_weight, zero_weight, min_n, shrink, weights, weight_gain)
     stems = data.stems(part)
-    measures = measures if measures is not None else automatic_measures(data, stems, rubrics)
-    grid = [round(k * step, 4) for k in range(1, round(1 / step))]
-    triples = list(itertools.combinations_with_replacement(grid, 3))
+    analysed = analyse(data, stems, rubrics) if measures is None or weights else {}
+    measures = measures if measures is not None else measures_of(analysed, rubrics)
     results = []
     for bloc, rubric in sorted(rubrics.items()):
         for c in rubric.criteria:
             if c.evaluator == "jury":
                 continue
-            pairs = [(measures[s][c.id], data.consensus(s, c.id)) for s in stems
-                     if s in measures and data.transcripts[s].bloc == bloc]
-            usable = [(m, y) for m, y in pairs if m is not None and y is not None]
+            usable = _usable(data, measures, stems, bloc, c.id)
             ys = [y for _, y in usable]
-
-            def levels(th: Sequence[float], usable: list[Any] = usable) -> list[int]:
-                return [level_for(m[0], list(th), m[1]) for m, _ in usable]
-
-            before = agreement(levels(c.thresholds), ys)
-            if len(usable) < min_n:
+            before = agreement(_levels(usable, c.thresholds), ys)
+            w_before = {k: v for k, v in c.settings().items() if k.startswith("w_")}
+            if len(usable) < fs.min_n:
                 results.append(FitResult(bloc=bloc, criterion=c.id, n=len(usable), before=c.thresholds,
                                          after=c.thresholds, kappa_before=before.kappa_w, kappa_after=before.kappa_w,
-                                         bias_before=before.bias, bias_after=before.bias,
-                                         note=f"moins de {min_n} transcriptions notées : seuils inchangés"))
+                                         bias_before=before.bias, bias_after=before.bias, weights_before=w_before,
+                                         weights_after=w_before,
+                                         note=f"moins de {fs.min_n} transcriptions notées : seuils inchangés"))
                 continue
-            current = tuple(c.thresholds)
-            def distance(th: Sequence[float], current: tuple[float, ...] = current) -> float:
-                return round(sum(abs(a - b) for a, b in zip(th, current, strict=True)), 6)
-
-            best = max(triples, key=lambda th: (
-                round(_objective(levels(th), ys, bias_weight, zero_weight) - shrink * distance(th), 6),
-                -distance(th), tuple(-x for x in th)))
-            after = agreement(levels(best), ys)
-            results.append(FitResult(bloc=bloc, criterion=c.id, n=len(usable), before=c.thresholds, after=list(best),
+            best, value = _search(usable, c.thresholds, fs)
+            w_after = w_before
+            if fs.weights and w_before:
+                w_after = _fit_weights(data, analysed, stems, rubrics, bloc, c.id, fs, value)
+                if w_after != w_before:
+                    variant = {bloc: _with_params(rubric, c.id, {**c.settings(), **w_after})}
+                    mine = {s: a for s, a in analysed.items() if a.transcript.bloc == bloc}
+                    usable = _usable(data, measures_of(mine, variant), stems, bloc, c.id)
+                    best, value = _search(usable, c.thresholds, fs)
+            after = agreement(_levels(usable, best), ys)
+            results.append(FitResult(bloc=bloc, criterion=c.id, n=len(usable), before=c.thresholds, after=best,
                                      kappa_before=before.kappa_w, kappa_after=after.kappa_w, bias_before=before.bias,
-                                     bias_after=after.bias))
+                                     bias_after=after.bias, weights_before=w_before, weights_after=w_after))
     return results
 
 
@@ -378,7 +487,9 @@ def write_thresholds(results: list[FitResult], directory: str | Path | None = No
     written = []
     for bloc in sorted({r.bloc for r in results}):
         changed = {r.criterion: r.after for r in results if r.bloc == bloc and r.after != r.before}
-        if not changed:
+        reweighted = {r.criterion: r.weights_after for r in results
+                      if r.bloc == bloc and r.weights_after != r.weights_before}
+        if not changed and not reweighted:
             continue
         path = root / f"bloc{bloc}.yaml"
         doc = yaml.load(path.read_text(encoding="utf-8"))
@@ -387,6 +498,11 @@ def write_thresholds(results: list[FitResult], directory: str | Path | None = No
                 seq = CommentedSeq(changed[criterion["id"]])
                 seq.fa.set_flow_style()
                 criterion["thresholds"] = seq
+            if criterion["id"] in reweighted:
+                if "params" not in criterion:
+                    criterion["params"] = {}
+                for key, value in reweighted[criterion["id"]].items():
+                    criterion["params"][key] = value
         major, _, minor = str(doc["version"]).partition(".")
         doc["version"] = type(doc["version"])(f"{major}.{int(minor or 0) + 1}")
         with path.open("w", encoding="utf-8") as out:
@@ -438,15 +554,19 @@ def _fit_main(argv: Sequence[str]) -> int:
     parser.add_argument("--zero-weight", type=float, default=1.0)
     parser.add_argument("--min-n", type=int, default=8, help="fewer graded transcripts: thresholds unchanged")
     parser.add_argument("--shrink", type=float, default=0.1, help="objective lost per unit of threshold move")
+    parser.add_argument("--weights", action="store_true",
+                        help="also search each criterion's w_* sub-weights (opt-in: with few transcripts it over-fits)")
+    parser.add_argument("--weight-gain", type=float, default=0.05, help="objective gain a weight change must bring")
     parser.add_argument("--json", dest="json_out")
     args = parser.parse_args(argv)
     data = load_graded_set(args.dir)
     rubrics = load_rubrics(args.rubrics)
     results = fit_thresholds(data, args.part, rubrics, args.step, args.bias_weight, args.zero_weight, args.min_n,
-                             args.shrink)
+                             args.shrink, weights=args.weights, weight_gain=args.weight_gain)
     for r in results:
         print(f"bloc {r.bloc} {r.criterion:38} n {r.n:3}  {r.before} → {r.after}  "
               f"κw {_f(r.kappa_before)} → {_f(r.kappa_after)}  bias {_signed(r.bias_before)} → {_signed(r.bias_after)}"
+              + (f"  weights {r.weights_after}" if r.weights_after != r.weights_before else "")
               + (f"  ({r.note})" if r.note else ""))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps([r.model_dump() for r in results], indent=1) + "\n",

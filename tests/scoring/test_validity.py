@@ -178,3 +178,29 @@ def test_bad_folder_exits_2_without_traceback(tmp_path) -> None:
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.startswith("Erreur : ") and "Traceback" not in proc.stderr
+
+
+def test_weight_search_is_opt_in_deterministic_and_written_back(tmp_path) -> None:
+    from scoring.validity import write_thresholds
+
+    rubrics = tmp_path / "rubrics"
+    shutil.copytree(RUBRIC_DIR, rubrics, ignore=shutil.ignore_patterns("*.json"))
+    data = load_graded_set(TINY)
+    plain = fit_thresholds(data, "calibration", load_rubrics(rubrics), min_n=2)
+    first = fit_thresholds(data, "calibration", load_rubrics(rubrics), min_n=2, weights=True)
+    again = fit_thresholds(data, "calibration", load_rubrics(rubrics), min_n=2, weights=True)
+    assert [r.model_dump() for r in first] == [r.model_dump() for r in again]
+    assert all(r.weights_after == r.weights_before for r in plain)
+    for r in first:  # a weight change is kept only for a gain; w_* keep their sum
+        assert sum(r.weights_after.values()) == pytest.approx(sum(r.weights_before.values()), abs=0.01)
+    posture = next(r for r in plain if r.criterion == "posture_adaptee")
+    moved = posture.model_copy(update={"weights_after": {**posture.weights_before, "w_engaged": 0.4,
+                                                         "w_style": 0.1}})
+    before = (rubrics / "bloc2.yaml").read_text(encoding="utf-8")
+    write_thresholds([moved], rubrics)
+    rubric = load_rubric_file(rubrics / "bloc2.yaml")
+    params = next(c for c in rubric.criteria if c.id == "posture_adaptee").params
+    assert params["w_engaged"] == 0.4 and params["w_style"] == 0.1 and rubric.version == "2.1"
+    after = (rubrics / "bloc2.yaml").read_text(encoding="utf-8")
+    assert [line for line in before.splitlines() if line.lstrip().startswith("#")] == [
+        line for line in after.splitlines() if line.lstrip().startswith("#")]
