@@ -1,7 +1,7 @@
 """How far the automatic grid agrees with jurors, recomputed from a folder of graded transcripts.
 
     python -m scoring.validity DIR [--part calibration|untouched|all] [--markdown] [--json OUT] [--publish]
-    python -m scoring.validity fit DIR [--part calibration] [--write]
+    python -m scoring.validity fit DIR [--part calibration] [--write] [--weights]
 
 Folder (docs/grid-validity.md): ``DIR/transcripts/<stem>.json`` (the transcript format, ``engine``
 optional), ``DIR/grades/<grader>.json`` = ``{"grader": "J1", "grades": {"<stem>": {"<criterion>":
@@ -11,7 +11,8 @@ the graders' consensus is the lower median; criteria left to the jury are exclud
 
 ``fit`` searches each criterion's three thresholds on the calibration part only (a deterministic,
 exhaustive search on a fixed grid) to maximise quadratic-weighted kappa with the consensus, minus a
-penalty on the mean bias and on automatic levels ≥ 2 where the consensus is 0; ``--write`` writes them
+penalty on the mean bias, on automatic levels ≥ 2 where the consensus is 0 and on moving away from the
+current thresholds (``--weights`` also tries each criterion's w_* sub-weights); ``--write`` writes them
 back into the rubric YAML files (comments kept) and bumps each changed rubric's version.
 ``--publish`` (untouched part only) writes ``scoring/rubrics/reliability.json`` for the review page.
 """
