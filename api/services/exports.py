@@ -43,6 +43,7 @@ def session_export(db: Session, session: RoleplaySession, viewer: User) -> dict[
         "annotations": data(report.get("turns") or []),
         "conversation": data(report.get("conversation") or {}),
         "automatic_grid": data(report.get("grid") or {}),
+        "negotiation_record": view["negotiation_record"],
         "grids": grids,
         "agreement": view["agreement"],
         "audit": [a.model_dump(mode="json") for a in review.audit_of(db, session.id, visible_grid_ids)],

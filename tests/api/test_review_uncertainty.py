@@ -55,6 +55,10 @@ def test_review_shows_doubt_and_unmeasured_reliability(client: TestClient, no_pu
     page = client.get(f"/jury/sessions/{sid}", headers=jury).text
     assert DOUBT in page and 'id="doute-discours_structure"' in page
     assert 'id="fiabilite-discours_structure"' in page and "fiabilité non mesurée" in page
+    exported = client.get(f"/api/sessions/{sid}/review/export.json", headers=jury).json()
+    assert exported["automatic_grid"]["items"][0]["uncertainty_fr"] == DOUBT
+    assert exported["grids"][0]["criteria"][0]["uncertain"] is True
+    assert "negotiation_record" in exported
     pdf = client.get(f"/api/sessions/{sid}/review/grid.pdf", headers=jury)
     assert pdf.status_code == 200
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
