@@ -1,8 +1,13 @@
 """Criteria grid: each rubric criterion gets a level 0–3, evidence (turn ids + quotes) and a rationale.
 
-Every evaluator turns figures and annotations into a measure between 0 and 1; the rubric's three
-thresholds turn the measure into a level. A criterion the transcript cannot show returns no
-measure: its level is null, « à évaluer par le jury ».
+Every evaluator turns what the candidate's turns *achieved* (``scoring.content``: French and on the
+subject, questions that obtained information, restatements that are true; ``scoring.agreement``: a
+recap that matches what was agreed; ``scoring.stakeholders``; the engine's record of prices and
+concessions) into a measure between 0 and 1; the rubric's three thresholds turn it into a level.
+Decisive evidence (an insult, a floor crossed, a recap of a refused solution) caps the level, whatever
+the measure. No evidence is level 0, never a middle level by default. When the evidence for a level is
+thin or contradictory the item says « à confirmer par le jury » with the reason. A criterion the
+transcript cannot show returns no measure: its level is null, « à évaluer par le jury ».
 """
 
 from __future__ import annotations
@@ -13,12 +18,18 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
+from scoring.agreement import AgreementCheck, check_agreement
 from scoring.annotate import TurnAnnotation
+from scoring.content import ContentReading, read_content
 from scoring.conversation import ConversationFigures
-from scoring.rubric import EVALUATOR_DEFAULTS, Criterion, Rubric
+from scoring.engine_record import NegotiationRecord, negotiation_record
+from scoring.lexicon import load_lexicon
+from scoring.rubric import EVALUATOR_DEFAULTS, ContentSettings, Criterion, Rubric
+from scoring.stakeholders import PROCESS, find_stakeholders
 from scoring.transcript import Transcript
 
 JURY_LABEL = "À évaluer par le jury"
+TO_CONFIRM = "À confirmer par le jury"
 
 
 class Evidence(BaseModel):
@@ -41,6 +52,10 @@ class GridItem(BaseModel):
     weight: float = 1.0
     evidence: list[Evidence] = Field(default_factory=list)
     rationale: str
+    # The level is proposed, but the evidence for it is thin or contradictory: the juror must decide.
+    uncertain: bool = False
+    uncertainty_fr: str = ""  # « À confirmer par le jury : … » with the reasons
+    capped_by: str = ""  # decisive evidence that caps the level (French), if any, binding or not
 
 
 class Grid(BaseModel):
@@ -53,15 +68,28 @@ class Grid(BaseModel):
     overall: float | None = None
     evaluated: int = 0
     for_jury: int = 0
+    to_confirm: int = 0  # measured items flagged « à confirmer par le jury »
 
 
 @dataclass
 class Measure:
-    """What an evaluator found: a value in [0, 1] (None: not measurable), evidence, reasons."""
+    """What an evaluator found: a value in [0, 1] (None: not measurable), evidence, reasons; a cap
+    (the highest level decisive evidence allows) with its reasons; doubts (thin or contradictory
+    evidence); how many turns support the level (None: not counted by turns)."""
 
     value: float | None
     evidence: list[Evidence] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    cap: int | None = None
+    cap_reasons: list[str] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)
+    support: int | None = None
+
+    def limit(self, level: float, reason: str) -> None:
+        """Keep the lowest cap and every reason for it."""
+        cap = int(level)
+        self.cap = cap if self.cap is None else min(self.cap, cap)
+        self.cap_reasons.append(reason)
 
 
 @dataclass
@@ -71,6 +99,10 @@ class Inputs:
     transcript: Transcript
     annotations: list[TurnAnnotation]
     figures: ConversationFigures
+    settings: ContentSettings = field(default_factory=ContentSettings)
+    content: ContentReading = field(default_factory=ContentReading)
+    agreement: AgreementCheck = field(default_factory=AgreementCheck)
+    negotiation: NegotiationRecord | None = None
 
     def text_of(self, turn_id: str) -> str:
         for t in self.transcript.turns:
@@ -95,48 +127,125 @@ def _pct(x: float) -> str:
 Settings = dict[str, float]
 
 
+def _insults(inp: Inputs, m: Measure, p: Settings) -> None:
+    """Insults are decisive: one is enough to cap the level (jurors give 0 or 1 whatever else)."""
+    hits = [t for t in inp.content.turns if t.insults]
+    if hits:
+        m.limit(p["insult_cap"], f"propos insultants envers l'interlocuteur (« {hits[0].insults[0]} »)")
+        m.evidence[:0] = [_ev(inp, t.turn_id, "propos insultant") for t in hits[:2]]
+
+
+def _blame_and_force(inp: Inputs, m: Measure, p: Settings) -> None:
+    """Blaming a person, or forcing a solution someone refused, caps posture-like criteria."""
+    blames = [t for t in inp.content.turns if t.blames]
+    if blames:
+        m.limit(p["blame_cap"], f"reproche adressé à une personne (« {blames[0].blames[0]} »)")
+        m.evidence[:0] = [_ev(inp, t.turn_id, "reproche") for t in blames[:1]]
+    a = inp.agreement
+    if a.imposed_turns or (a.claims_agreement and a.refused_by):
+        who = ", ".join(a.refused_by) or "un membre"
+        m.limit(p["imposed_cap"], f"solution imposée malgré le refus de {who}")
+        m.evidence[:0] = [_ev(inp, t, "solution imposée") for t in a.imposed_turns[:1]]
+
+
+def _language_reasons(inp: Inputs) -> list[str]:
+    c = inp.content
+    out = []
+    if english := c.with_("english"):
+        out.append(f"{len(english)} intervention(s) en anglais")
+    if small := c.with_("small_talk"):
+        out.append(f"{len(small)} intervention(s) hors sujet (conversation sans rapport avec l'entretien)")
+    if minimal := c.with_("minimal"):
+        out.append(f"{len(minimal)} réponse(s) sans contenu (« ok », « d'accord »…)")
+    return out
+
+
 def eval_listening(inp: Inputs, p: Settings) -> Measure:
-    """Questions (how many, how open), reformulations, and leaving room to the other."""
+    """Questions that obtained information and restatements that are true, in French, on the subject.
+
+    A question counts when the persona's answer gave something (an engine reveal, or an answer of some
+    length that is not a deflection); a reformulation counts when it is accurate (partial ones for
+    ``partial_credit``, inaccurate ones subtract ``inaccurate_penalty``: restating wrongly shows the
+    candidate did not listen); the interlocutor's pushback (« vous ne m'écoutez pas ») weighs against;
+    off-topic and English turns weigh against by the share of engaged turns.
+    """
+    c = inp.content
     f = inp.figures
-    target_q = max(p["min_questions"], p["questions_per_turn"] * f.candidate_turns)
-    q = min(1.0, f.questions / target_q)
-    open_s = min(1.0, (f.open_question_share or 0.0) / p["open_share_target"])
-    ref = min(1.0, f.reformulations / p["reformulations_target"])
+    asked = c.with_("question")
+    informative = [t for t in asked if t.informative]
+    accurate = [t for t in c.turns if t.reformulation == "accurate"]
+    partial = [t for t in c.turns if t.reformulation == "partial"]
+    inaccurate = [t for t in c.turns if t.reformulation == "inaccurate"]
+    target_q = max(p["min_questions"], p["questions_per_turn"] * len(c.turns))
+    q = min(1.0, len(informative) / target_q)
+    credited = len(accurate) + p["partial_credit"] * len(partial) - p["inaccurate_penalty"] * len(inaccurate)
+    ref = max(0.0, min(1.0, credited / p["reformulations_target"]))
     over = f.talk_share_words - p["max_talk_share"]
     balance = 1.0 if over <= 0 else max(0.0, 1 - over / 0.25)
-    value = p["w_questions"] * q + p["w_open"] * open_s + p["w_reformulations"] * ref + p["w_balance"] * balance
-    precise = sum(1 for a in inp.annotations if a.question_subtype == "precise")
-    reasons = [f"{f.questions} question(s) dont {f.open_questions} ouverte(s)"
-               + (f" et {precise} précise(s) (factuelles, pas un défaut)" if precise else ""),
-               f"{f.reformulations} reformulation(s)",
-               f"part de parole du candidat {_pct(f.talk_share_words)}"]
-    ev = [_ev(inp, a.id, "question ouverte") for a in inp.annotations if a.question_type == "open"][:2]
-    ev += [_ev(inp, a.id, "reformulation" + (f" du tour {a.reformulation.target_turn_id}"
-                                             if a.reformulation.target_turn_id else ""))
-           for a in inp.annotations if a.is_reformulation][:2]
-    if not ev:
-        ev = [_ev(inp, a.id, "question fermée") for a in inp.annotations if a.is_question][:1]
-    return Measure(value, ev, reasons)
+    reception = 1.0 - min(1.0, c.pushbacks / p["pushback_target"])
+    found = bool(informative or accurate or partial)
+    value = (p["w_questions"] * q + p["w_reformulations"] * ref
+             + (p["w_balance"] * balance + p["w_reception"] * reception) * found) * c.engaged_share
+    reasons = [f"{len(informative)} question(s) ayant obtenu une information sur {len(asked)} posée(s)",
+               f"{len(accurate)} reformulation(s) exacte(s), {len(partial)} partielle(s), "
+               f"{len(inaccurate)} inexacte(s)",
+               f"part de parole du candidat {_pct(f.talk_share_words)}",
+               f"{c.pushbacks} recadrage(s) de l'interlocuteur" if c.pushbacks else "", *_language_reasons(inp)]
+    if not found:
+        reasons.insert(0, "aucune question n'a obtenu d'information et aucune reformulation n'est exacte")
+    ev = [_ev(inp, t.turn_id, "question qui obtient une information") for t in informative[:2]]
+    ev += [_ev(inp, t.turn_id, "reformulation exacte") for t in accurate[:2]]
+    ev += [_ev(inp, t.turn_id, "reformulation inexacte") for t in inaccurate[:1]]
+    ev += [_ev(inp, t.turn_id, "question sans information obtenue") for t in asked if not t.informative][:1]
+    m = Measure(value if found else 0.0, ev, [r for r in reasons if r],
+                support=len(informative) + len(accurate) + len(partial))
+    if accurate and inaccurate:
+        m.doubts.append("reformulations exactes et inexactes dans le même échange")
+    _insults(inp, m, p)
+    return m
 
 
 def eval_closing(inp: Inputs, p: Settings) -> Measure:
-    """Closing recap present, share of the discussion it covers, next steps with a deadline."""
+    """Closing recap present, share of the discussion it covers, next steps with a deadline — and a
+    recap that matches what was agreed (a recap of a refused solution or of a price nobody accepted
+    counts against)."""
     c = inp.figures.closing_summary
+    recap_english = any(t.english for t in inp.content.turns if t.turn_id == c.turn_id)
+    present = c.present and not recap_english
     cov = min(1.0, (c.coverage or 0.0) / p["coverage_target"])
     steps = 1.0 if c.next_steps else 0.0
-    value = (p["w_present"] * float(c.present) + p["w_coverage"] * cov * float(c.present)
+    value = (p["w_present"] * float(present) + p["w_coverage"] * cov * float(present)
              + p["w_next_steps"] * steps + p["w_deadline"] * float(c.has_deadline))
-    reasons = ["synthèse finale présente" if c.present else "pas de synthèse finale",
-               f"couverture des sujets abordés {_pct(c.coverage)}" if c.coverage is not None else "",
+    reasons = ["synthèse finale présente" if present else "pas de synthèse finale en français",
+               f"couverture des sujets abordés {_pct(c.coverage)}" if c.coverage is not None and present else "",
                f"{len(c.next_steps)} suite(s) à donner" + (" avec échéance" if c.has_deadline else " sans échéance")]
     ev = [_ev(inp, c.turn_id, "synthèse")] if c.turn_id else []
-    if c.topics_missed and c.present:
+    if c.topics_missed and present:
         reasons.append("sujets non repris : " + ", ".join(c.topics_missed[:5]))
-    return Measure(value, ev, [r for r in reasons if r])
+    m = Measure(value, ev, [r for r in reasons if r])
+    a = inp.agreement
+    if present and a.contradicted:
+        refused = f"la synthèse présente comme acquise une solution refusée par {', '.join(a.refused_by)}"
+        what = a.price_mismatch or refused
+        m.limit(p["contradicted_cap"], what)
+        m.evidence += [_ev(inp, t, "refus") for t in a.refusal_turns[:1]]
+    if a.imposed_turns:
+        m.limit(p["imposed_cap"], "décision imposée au lieu d'être construite avec les personnes")
+    unconfirmed = present and a.claims_agreement and not a.refused_by and a.source == "transcript"
+    if unconfirmed and inp.transcript.bloc == 5 and not _accepted_in_text(inp):
+        m.doubts.append("la synthèse annonce un accord que personne n'a exprimé dans l'échange")
+    return m
+
+
+def _accepted_in_text(inp: Inputs) -> bool:
+    lex = load_lexicon("fr")
+    return any(lex.find_cues(t.text, ("grid_acceptance",)) for t in inp.transcript.turns
+               if t.speaker_role != "candidate")
 
 
 def eval_structure(inp: Inputs, p: Settings) -> Measure:
-    """Stages covered, opening framing, no monologue, turns of reasonable length, offer put forward."""
+    """Stages covered, opening framing, no monologue, turns of reasonable length, offer put forward —
+    in French and on the subject (the share of engaged turns scales the measure)."""
     f = inp.figures
     stages = len(f.stages) / 5
     framing = 1.0 if any(s["stage"] == "ouverture" for s in f.stages) else 0.0
@@ -146,12 +255,12 @@ def eval_structure(inp: Inputs, p: Settings) -> Measure:
     concise = 1.0 if lo <= mean_words <= hi else 0.5 if mean_words <= hi * 1.7 else 0.0
     offer = 1.0 if any(s["stage"] == "proposition" for s in f.stages) else 0.0
     value = (p["w_stages"] * stages + p["w_framing"] * framing + p["w_no_monologue"] * mono
-             + p["w_concise"] * concise + p["w_offer"] * offer)
+             + p["w_concise"] * concise + p["w_offer"] * offer) * inp.content.engaged_share
     reasons = [f"étapes parcourues : {', '.join(s['label'] for s in f.stages) or 'aucune'}",
                f"{round(mean_words)} mots par intervention en moyenne",
-               "pas de monologue" if f.monologues == 0 else f"{f.monologues} monologue(s)"]
+               "pas de monologue" if f.monologues == 0 else f"{f.monologues} monologue(s)", *_language_reasons(inp)]
     ev = [_ev(inp, s["first_turn_id"], s["label"]) for s in f.stages[:4]]
-    return Measure(value, ev, reasons)
+    return Measure(value if f.stages else 0.0, ev, reasons, support=len(f.stages))
 
 
 def _style_share(inp: Inputs) -> tuple[float, list[TurnAnnotation], list[TurnAnnotation]]:
@@ -165,75 +274,176 @@ _STYLE_NOTE = {"aggressive": "ton agressif", "passive": "ton passif"}
 
 
 def eval_posture(inp: Inputs, p: Settings) -> Measure:
-    """No aggressive or passive turns, courtesy, balanced talk, and adapting to what the other says."""
+    """Engaged turns (French, on the subject, with content), no aggressive or passive turns, courtesy,
+    balanced talk, how the interlocutor received it (no pushback on tone, listening or language), and
+    adapting to what the other says (true restatements). Courtesy, balance and reception count only in
+    proportion to engaged turns: a polite exchange about football is not a posture."""
     f = inp.figures
+    c = inp.content
+    engaged = c.engaged_share
     share, bad, good = _style_share(inp)
     polite = 1.0 if f.politeness_markers > 0 else 0.0
     in_range = p["min_talk_share"] <= f.talk_share_words <= p["max_talk_share"]
     balance = 1.0 if in_range else 0.5 if f.talk_share_words <= 0.8 else 0.0
-    adapt = min(1.0, float(f.reformulations))
-    value = (p["w_style"] * share + p["w_politeness"] * polite + p["w_balance"] * balance
+    accurate = sum(1 for t in c.turns if t.reformulation == "accurate")
+    partial = sum(1 for t in c.turns if t.reformulation == "partial")
+    follow_ups = sum(1 for a, t in zip(inp.annotations, c.turns, strict=True) if a.relance and t.informative)
+    adapt = min(1.0, accurate + 0.5 * partial + 0.5 * follow_ups)
+    reception = 1.0 - min(1.0, c.pushbacks / p["pushback_target"])
+    value = (p["w_engaged"] * engaged
+             + (p["w_style"] * share + p["w_politeness"] * polite + p["w_balance"] * balance
+                + p["w_reception"] * reception) * engaged
              + p["w_adaptation"] * adapt)
-    reasons = [f"{len(bad)} intervention(s) agressive(s) ou passive(s) sur {len(inp.annotations)}",
+    reasons = [f"{round(100 * engaged)} % d'interventions en français, sur le sujet et avec un contenu",
+               f"{c.pushbacks} recadrage(s) de l'interlocuteur sur le ton, l'écoute ou la langue",
+               f"{len(bad)} intervention(s) agressive(s) ou passive(s) sur {len(inp.annotations)}",
                f"{f.politeness_markers} marque(s) de politesse",
-               f"part de parole {_pct(f.talk_share_words)}"]
+               f"part de parole {_pct(f.talk_share_words)}", *_language_reasons(inp)]
     ev = [_ev(inp, a.id, _STYLE_NOTE[a.assertiveness]) for a in bad[:2]]
+    ev += [_ev(inp, t.turn_id, "hors sujet" if t.small_talk else "en anglais" if t.english else "sans contenu")
+           for t in c.turns if not t.engaged][:2]
+    ev += [_ev(inp, t, "recadrage par l'interlocuteur") for t in c.pushback_turns[:2]]
     ev += [_ev(inp, a.id, "ton assertif") for a in good[:2]]
-    return Measure(value, ev, reasons)
+    m = Measure(value if engaged > 0 else 0.0, ev, reasons,
+                support=sum(1 for t in c.turns if t.engaged))
+    if engaged < p["min_engaged_share"]:
+        m.limit(1, f"seulement {round(100 * engaged)} % d'interventions engagées dans l'échange")
+    _insults(inp, m, p)
+    _blame_and_force(inp, m, p)
+    return m
 
 
 def eval_assertiveness(inp: Inputs, p: Settings) -> Measure:
-    """Bloc 5: listening, assertive « je » messages and DESC steps, no aggressive/passive turns."""
+    """Bloc 5: listening (as above), assertive « je » messages and DESC steps, no aggressive/passive
+    turns; blame and forcing a solution are decisive."""
     share, bad, good = _style_share(inp)
     desc = sum(1 for a in inp.annotations for m in a.markers if m.family.startswith(("desc_", "assertive_")))
     listening = eval_listening(inp, _defaults("listening"))
-    value = (p["w_style"] * share + p["w_desc"] * min(1.0, desc / p["desc_target"])
-             + p["w_listening"] * (listening.value or 0.0))
+    value = (p["w_style"] * share * inp.content.engaged_share
+             + p["w_desc"] * min(1.0, desc / p["desc_target"]) + p["w_listening"] * (listening.value or 0.0))
     reasons = [f"{len(good)} intervention(s) assertive(s), {len(bad)} agressive(s) ou passive(s)",
                f"{desc} marqueur(s) de message « je » / étapes DESC", *listening.reasons[:2]]
     ev = [_ev(inp, a.id, "message assertif") for a in good[:2]]
     ev += [_ev(inp, a.id, _STYLE_NOTE[a.assertiveness]) for a in bad[:2]]
-    return Measure(value, ev + listening.evidence[:1], reasons)
+    found = bool(good or desc or listening.support)
+    m = Measure(value if found else 0.0, ev + listening.evidence[:1], reasons,
+                doubts=list(listening.doubts), support=len(good) + (listening.support or 0))
+    _insults(inp, m, p)
+    _blame_and_force(inp, m, p)
+    return m
 
 
 def eval_negotiation_plan(inp: Inputs, p: Settings) -> Measure:
-    """Key stages (découverte, proposition, négociation, conclusion) reached, in that order."""
+    """Key stages (découverte, proposition, négociation, conclusion) reached, in that order, in an
+    exchange held in French and on the subject."""
     wanted = ["decouverte", "proposition", "negociation", "conclusion"]
     order = {t.id: i for i, t in enumerate(inp.transcript.turns)}
     firsts = {s["stage"]: order.get(s["first_turn_id"], 0) for s in inp.figures.stages}
     seq = [firsts[s] for s in wanted if s in firsts]
     in_order = sum(1 for a, b in itertools.pairwise(seq) if b >= a) + (1 if seq else 0)
-    value = p["w_stages"] * len(seq) / 4 + p["w_order"] * in_order / 4
+    value = (p["w_stages"] * len(seq) / 4 + p["w_order"] * in_order / 4) * inp.content.engaged_share
     labels = [s["label"] for s in inp.figures.stages if s["stage"] in wanted]
     reasons = [f"étapes clés observées : {', '.join(labels) or 'aucune'}",
-               "dans l'ordre attendu" if in_order == len(seq) and seq else "ordre des étapes à revoir"]
+               "dans l'ordre attendu" if in_order == len(seq) and seq else "ordre des étapes à revoir",
+               *_language_reasons(inp)]
     ev = [_ev(inp, s["first_turn_id"], s["label"]) for s in inp.figures.stages if s["stage"] in wanted]
-    return Measure(value, ev, reasons)
+    return Measure(value, ev, reasons, support=len(seq))
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{value:,.0f} {unit}".replace(",", "\u202f")
+
+
+def _text_offers(inp: Inputs, p: Settings) -> list[tuple[float, bool]]:
+    """The candidate's own prices read from the turns, in order, each with whether the turn asked a
+    counterpart; amounts far from the deal's scale (a penalty, a unit price, a two-year total) are left
+    out when the thresholds are known: ``plausible_low`` × the buyer's opening to ``plausible_high`` ×
+    the list price."""
+    th = inp.transcript.negotiation
+    low = (th.buyer_opening or th.floor or 0.0) * p["plausible_low"] if th else 0.0
+    high = th.list_price * p["plausible_high"] if th and th.list_price else float("inf")
+    out = []
+    for a in inp.annotations:
+        own = a.offer
+        if own is None and not a.offer_ambiguous:
+            prices = [x.value for x in a.amounts if x.role == "own_offer" and x.unit != "%"]
+            own = prices[-1] if prices else None
+        if own is not None and low <= own <= high:
+            out.append((own, a.asks_counterpart or any(m.move == "counterpart" for m in a.negotiation)))
+    return out
 
 
 def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
-    """Price path: announced price, concessions traded against counterparts, final vs the floor."""
+    """The candidate's floor kept or crossed, the opening anchored above it, each concession traded
+    for a counterpart or given, the discount from the opening. Read from the engine's record when the
+    transcript has one (what the buyer heard and accepted), else from the turn readings. Crossing the
+    floor, giving every concession away and insulting the buyer are decisive."""
     n = inp.figures.negotiation
-    if not n.candidate_prices and not n.other_prices:
-        return Measure(None, [], ["aucun prix échangé : l'argumentation des seuils relève du jury"])
-    announced = 1.0 if n.candidate_prices else 0.0
-    traded = 1.0 if n.concessions_candidate == 0 else min(1.0, n.counterparts_asked / n.concessions_candidate)
-    disc = n.discount_from_opening
+    rec = inp.negotiation
+    th = inp.transcript.negotiation
+    unit = th.unit_label if th else n.unit_label
+    from_engine = rec is not None and bool(rec.candidate_offers)
+    final: float | None
+    if rec is not None and from_engine:
+        offers = rec.candidate_offers
+        given, total = rec.concessions_given, len(rec.concessions)
+        final = rec.agreed_price if rec.agreed_price is not None else offers[-1]
+    else:
+        path = _text_offers(inp, p)
+        offers = [v for v, _ in path]
+        steps = [traded for (a, _), (b, traded) in itertools.pairwise(path) if b < a]
+        given, total = sum(1 for traded in steps if not traded), len(steps)
+        final = offers[-1] if offers else None
+    if final is None:
+        m = Measure(0.0, [], ["le candidat n'avance aucun prix : pas d'approche de négociation observable",
+                              *_language_reasons(inp)])
+        _insults(inp, m, p)
+        return m
+    opening = offers[0]
+    floor = th.floor if th else None
+    list_price = th.list_price if th else None
+    traded = 1.0 if total == 0 else (total - given) / total
+    disc = 1 - final / opening if opening else None
     limited = 1.0 if disc is None or disc <= p["max_discount"] else (0.5 if disc <= 2 * p["max_discount"] else 0.0)
-    final = 0.5 if n.position is None else (0.0 if n.position.startswith("sous") else 1.0)
-    value = (p["w_announced"] * announced + p["w_traded"] * traded + p["w_limited"] * limited
-             + p["w_final"] * final)
-    reasons = [f"prix d'ouverture du candidat : {n.candidate_opening:g} {n.unit_label}" if n.candidate_opening
-               else "le candidat n'annonce pas de prix",
-               f"{n.concessions_candidate} concession(s) du candidat, "
-               f"{n.counterparts_asked} contrepartie(s) demandée(s)",
-               f"prix final {n.final_price:g} {n.unit_label}" + (f" ({n.position})" if n.position else "")
-               if n.final_price is not None else "pas de prix final"]
-    if inp.transcript.negotiation is None:
-        reasons.append("seuils du persona inconnus : position du prix final non évaluée")
-    ev = [_ev(inp, a.id, _MOVE_NOTE[m.move]) for a in inp.annotations for m in a.negotiation
-          if m.move in _MOVE_NOTE][:3]
-    return Measure(value, ev, reasons)
+    # The engine's offers are what the buyer heard as offers: one below the floor is decisive. Read from
+    # the text, an amount's owner is often wrong, so only the price the candidate ends on is.
+    below = [v for v in (offers if from_engine else [final]) if floor is not None and v < floor]
+    if floor is None:
+        anchor = 1.0 if list_price is None or opening >= list_price * (1 - p["max_discount"]) else 0.5
+        kept = 0.0
+    else:
+        anchor = 0.0 if opening < floor else (1.0 if list_price is None or opening >= list_price
+                                              * (1 - p["max_discount"]) else 0.5)
+        kept = 0.0 if below or final < floor else 1.0
+    value = p["w_anchor"] * anchor + p["w_traded"] * traded + p["w_limited"] * limited + p["w_floor"] * kept
+    source = "relevé du moteur" if from_engine else "lecture des tours"
+    reasons = [f"prix d'ouverture du candidat : {_fmt(opening, unit)} ({source})",
+               f"{total} concession(s) du candidat, dont {given} sans contrepartie",
+               f"prix final {_fmt(final, unit)}" + (f" — plancher {_fmt(floor, unit)}" if floor is not None else "")]
+    if rec is not None and rec.outcome:
+        reasons.append(f"issue : {rec.outcome_fr}")
+    ev = [_ev(inp, a.id, _MOVE_NOTE[mv.move]) for a in inp.annotations for mv in a.negotiation
+          if mv.move in _MOVE_NOTE][:3]
+    m = Measure(value, ev, reasons, support=len(offers))
+    if below:
+        m.limit(p["floor_crossed_cap"], f"prix proposé sous le plancher du candidat ({_fmt(min(below), unit)})")
+    elif floor is not None and final < floor:
+        m.limit(p["floor_crossed_cap"], "prix final sous le plancher du candidat")
+    if total and given == total and from_engine:
+        m.limit(p["given_cap"], "toutes les concessions sont données sans contrepartie")
+    elif total and given == total:
+        m.doubts.append("concessions sans contrepartie demandée dans le même tour (lecture du texte)")
+    _insults(inp, m, p)
+    if floor is None:
+        m.doubts.append("plancher du candidat inconnu : la position du prix final n'est pas vérifiée")
+    if not from_engine:
+        m.doubts.append("prix lus dans le texte sans le relevé du moteur (le propriétaire d'un montant "
+                        "n'est reconnu qu'environ une fois sur deux)")
+    elif rec is not None and rec.agreed_price is not None and (said := _text_offers(inp, p)) \
+            and abs(said[-1][0] - rec.agreed_price) > inp.settings.price_tolerance * rec.agreed_price:
+        m.doubts.append(f"le texte donne un dernier prix de {_fmt(said[-1][0], unit)}, le moteur a retenu "
+                        f"{_fmt(rec.agreed_price, unit)}")
+    return m
 
 
 _MOVE_NOTE = {"offer": "offre", "concession": "concession", "counterpart": "contrepartie demandée",
@@ -241,14 +451,23 @@ _MOVE_NOTE = {"offer": "offre", "concession": "concession", "counterpart": "cont
 
 
 def eval_stakeholders(inp: Inputs, p: Settings) -> Measure:
-    """Questions or statements about decision makers and the decision process."""
-    hits = [a for a in inp.annotations
-            if a.stakeholder_question or any(m.family == "stakeholder" for m in a.markers)]
-    asked = [a for a in hits if a.is_question]
-    value = min(1.0, (len(hits) + len(asked)) / p["mentions_target"])
-    reasons = [f"{len(hits)} intervention(s) sur les décideurs / le processus de décision, "
-               f"dont {len(asked)} question(s)"]
-    return Measure(value, [_ev(inp, a.id, "acteurs de la décision") for a in hits[:3]], reasons)
+    """People and roles that weigh on the decision, named by anyone in the exchange, that the candidate
+    picks up or asks about (see scoring.stakeholders)."""
+    everyone = find_stakeholders(inp.transcript, inp.annotations)
+    explored = [e for e in everyone if e.candidate_turns and e.key != PROCESS]
+    process = any(e.key == PROCESS and e.candidate_turns for e in everyone)
+    missed = [e for e in everyone if not e.candidate_turns and e.key != PROCESS]
+    value = min(1.0, (len(explored) + p["w_question"] * float(process)) / p["entities_target"])
+    by = {"candidate": "nommé par le candidat", "persona": "nommé par l'interlocuteur"}
+    reasons = [("acteurs explorés : " + ", ".join(f"{e.label} ({by[e.first_named_by]})" for e in explored))
+               if explored else "aucun acteur de la décision exploré par le candidat",
+               "question sur le processus de décision" if process else "pas de question sur qui décide"]
+    if missed:
+        reasons.append("nommés par l'interlocuteur mais non repris : " + ", ".join(e.label for e in missed[:4]))
+    turns = sorted({t for e in explored for t in e.candidate_turns}, key=lambda t: [x.id for x in
+                                                                                     inp.transcript.turns].index(t))
+    ev = [_ev(inp, t, "acteurs de la décision") for t in turns[:3]]
+    return Measure(value, ev, reasons, support=len(turns))
 
 
 _FRAME = {"frame_context": "contexte", "frame_objective": "objectifs", "frame_agenda": "déroulement",
@@ -256,8 +475,10 @@ _FRAME = {"frame_context": "contexte", "frame_objective": "objectifs", "frame_ag
 
 
 def eval_context_presentation(inp: Inputs, p: Settings) -> Measure:
-    """Context, objectives, agenda, means and expected results stated in the first candidate turns."""
-    first = inp.annotations[: int(p["first_turns"])]
+    """Context, objectives, agenda, means and expected results stated in the first candidate turns
+    (in French: an English opening frames nothing for a French jury)."""
+    french = [a for a, t in zip(inp.annotations, inp.content.turns, strict=True) if not t.english]
+    first = french[: int(p["first_turns"])]
     found: dict[str, str] = {}
     for a in first:
         for m in a.markers:
@@ -269,7 +490,7 @@ def eval_context_presentation(inp: Inputs, p: Settings) -> Measure:
     if missing:
         reasons.append("absents : " + ", ".join(missing))
     ev = [_ev(inp, t, _FRAME[k]) for k, t in found.items()][:3]
-    return Measure(value, ev, reasons)
+    return Measure(value, ev, reasons, support=len(set(found.values())))
 
 
 def _defaults(evaluator: str) -> Settings:
@@ -289,23 +510,54 @@ EVALUATORS: dict[str, Callable[[Inputs, Settings], Measure]] = {
 }
 
 
+def _jury(c: Criterion, rationale: str, evidence: list[Evidence] | None = None) -> GridItem:
+    return GridItem(id=c.id, label=c.label, source=c.source, level=None, level_label=JURY_LABEL,
+                    weight=c.weight, evidence=evidence or [], rationale=rationale)
+
+
+def _doubts(c: Criterion, rubric: Rubric, m: Measure, value: float, level: int) -> list[str]:
+    """Why a proposed level should be confirmed: evidence thin, contradictory, or a measure on the
+    edge between two levels. A capped level rests on decisive evidence and is not in doubt."""
+    if m.cap is not None and level <= m.cap:
+        return []
+    out = list(m.doubts)
+    margin = rubric.content.uncertainty_margin
+    for k, t in enumerate(c.thresholds, start=1):
+        if abs(value - t) < margin:
+            out.append(f"mesure ({value:.2f}) à la limite entre « {rubric.levels[k - 1]} » et « {rubric.levels[k]} »"
+                       .replace(".", ","))
+            break
+    if level >= 2 and m.support is not None and m.support < rubric.content.min_support_turns:
+        out.append("niveau appuyé sur une seule intervention" if m.support == 1 else "aucune intervention ne l'appuie")
+    return out
+
+
+def level_for(value: float, thresholds: list[float], cap: int | None = None) -> int:
+    """The level a measure reaches with these thresholds, never above the cap of decisive evidence."""
+    level = sum(1 for t in thresholds if value >= t)
+    return level if cap is None else min(level, max(0, cap))
+
+
 def _item(c: Criterion, rubric: Rubric, inp: Inputs) -> GridItem:
     if c.evaluator == "jury":
-        return GridItem(id=c.id, label=c.label, source=c.source, level=None, level_label=JURY_LABEL,
-                        weight=c.weight, rationale=c.jury_note or "Non observable dans une transcription.")
+        return _jury(c, c.jury_note or "Non observable dans une transcription.")
     if inp.figures.candidate_turns < c.min_candidate_turns:
-        return GridItem(id=c.id, label=c.label, source=c.source, level=None, level_label=JURY_LABEL,
-                        weight=c.weight,
-                        rationale=f"Trop peu d'interventions du candidat ({inp.figures.candidate_turns}) "
-                                  "pour conclure.")
+        return _jury(c, f"Trop peu d'interventions du candidat ({inp.figures.candidate_turns}) pour conclure.")
     m = EVALUATORS[c.evaluator](inp, c.settings())
     if m.value is None:
-        return GridItem(id=c.id, label=c.label, source=c.source, level=None, level_label=JURY_LABEL,
-                        weight=c.weight, evidence=m.evidence, rationale=_sentence(m.reasons))
+        return _jury(c, _sentence(m.reasons), m.evidence)
     value = round(max(0.0, min(1.0, m.value)), 3)
-    level = sum(1 for t in c.thresholds if value >= t)
+    binding = m.cap is not None and level_for(value, c.thresholds) > m.cap
+    level = level_for(value, c.thresholds, m.cap)
+    doubts = _doubts(c, rubric, m, value, level)
+    decisive = "; ".join(m.cap_reasons)
+    reasons = [*m.reasons, *([("niveau plafonné : " if binding else "élément décisif : ") + decisive]
+                             if decisive else [])]
+    capped_by = _sentence(m.cap_reasons)
     return GridItem(id=c.id, label=c.label, source=c.source, level=level, level_label=rubric.levels[level],
-                    measure=value, weight=c.weight, evidence=m.evidence, rationale=_sentence(m.reasons))
+                    measure=value, weight=c.weight, evidence=m.evidence[:5], rationale=_sentence(reasons),
+                    uncertain=bool(doubts), capped_by=capped_by,
+                    uncertainty_fr=f"{TO_CONFIRM} : {' ; '.join(doubts)}." if doubts else "")
 
 
 def _sentence(reasons: list[str]) -> str:
@@ -313,13 +565,38 @@ def _sentence(reasons: list[str]) -> str:
     return (text[:1].upper() + text[1:] + ".") if text else ""
 
 
+def _inputs(rubric: Rubric, transcript: Transcript, annotations: list[TurnAnnotation],
+            figures: ConversationFigures) -> Inputs:
+    settings = rubric.content
+    return Inputs(transcript, annotations, figures, settings=settings,
+                  content=read_content(transcript, annotations, settings),
+                  agreement=check_agreement(transcript, annotations, figures.closing_summary.turn_id, settings),
+                  negotiation=negotiation_record(transcript))
+
+
+def criterion_measures(rubric: Rubric, transcript: Transcript, annotations: list[TurnAnnotation],
+                       figures: ConversationFigures) -> dict[str, tuple[float, int | None] | None]:
+    """Each automatic criterion's measure (clipped to [0, 1], rounded as in the grid) and cap; None when
+    the criterion is left to the jury. Thresholds do not enter: calibration searches them on these."""
+    inp = _inputs(rubric, transcript, annotations, figures)
+    out: dict[str, tuple[float, int | None] | None] = {}
+    for c in rubric.criteria:
+        if c.evaluator == "jury" or figures.candidate_turns < c.min_candidate_turns:
+            out[c.id] = None
+            continue
+        m = EVALUATORS[c.evaluator](inp, c.settings())
+        out[c.id] = None if m.value is None else (round(max(0.0, min(1.0, m.value)), 3), m.cap)
+    return out
+
+
 def evaluate_grid(rubric: Rubric, transcript: Transcript, annotations: list[TurnAnnotation],
                   figures: ConversationFigures) -> Grid:
     """Evaluate every criterion of ``rubric``; the overall level is the weighted mean of measured ones."""
-    inp = Inputs(transcript, annotations, figures)
+    inp = _inputs(rubric, transcript, annotations, figures)
     items = [_item(c, rubric, inp) for c in rubric.criteria]
     measured = [i for i in items if i.level is not None]
     total_w = sum(i.weight for i in measured)
     overall = round(sum(i.weight * (i.level or 0) for i in measured) / total_w, 2) if total_w else None
     return Grid(bloc=rubric.bloc, rubric_version=rubric.version, title=rubric.title, items=items,
-                overall=overall, evaluated=len(measured), for_jury=len(items) - len(measured))
+                overall=overall, evaluated=len(measured), for_jury=len(items) - len(measured),
+                to_confirm=sum(1 for i in measured if i.uncertain))

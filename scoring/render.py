@@ -20,6 +20,33 @@ def _num(x: float | int | None) -> str:
     return "—" if x is None else f"{x:g}"
 
 
+def negotiation_rows(report: ScoreReport) -> list[tuple[str, str]]:
+    """The engine's record of the negotiation as (label, value) rows, French, for every renderer."""
+    rec = report.negotiation_record
+    if rec is None:
+        return []
+    u = rec.unit_label
+
+    def price(v: float | None) -> str:
+        return "—" if v is None else f"{v:,.0f} {u}".replace(",", "\u202f")
+
+    rows = [("Issue", rec.outcome_fr),
+            ("Offre d'ouverture du candidat", price(rec.candidate_opening)),
+            ("Offre d'ouverture de l'acheteur", price(rec.persona_opening)),
+            ("Offres du candidat", " → ".join(price(v) for v in rec.candidate_offers) or "—"),
+            ("Offres de l'acheteur", " → ".join(price(v) for v in rec.persona_offers) or "—")]
+    for k, c in enumerate(rec.concessions, start=1):
+        what = f"{price(c.from_price)} → {price(c.to_price)}" if c.from_price is not None else "sans prix"
+        counterpart = f"contre « {c.counterpart} »" if c.counterpart else ("avec contrepartie" if c.traded
+                                                                          else "sans contrepartie")
+        rows.append((f"Concession {k}" + (f" (intervention {c.turn})" if c.turn else ""), f"{what}, {counterpart}"))
+    rows += [("Prix convenu", price(rec.agreed_price)),
+             ("Position du prix convenu", rec.position_fr or "—"),
+             ("Plancher du candidat / prix catalogue", f"{price(rec.floor)} / {price(rec.list_price)}"),
+             ("Cible / limite de l'acheteur", f"{price(rec.buyer_target)} / {price(rec.walk_away)}")]
+    return rows
+
+
 def render_markdown(report: ScoreReport) -> str:
     """The report as French Markdown: summary, figures, grid with evidence, turn-by-turn table."""
     f = report.conversation
@@ -44,12 +71,18 @@ def render_markdown(report: ScoreReport) -> str:
         lines.append(f"| Concessions candidat / interlocuteur | {n.concessions_candidate} / {n.concessions_other} |")
         lines.append(f"| Contreparties demandées | {n.counterparts_asked} |")
     lines.append("")
+    if rows := negotiation_rows(report):
+        lines += ["## Négociation (relevé du persona)", "", "| Élément | Valeur |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in rows]
+        lines.append("")
     if report.grid is not None:
         g = report.grid
         lines += [f"## Grille d'évaluation — {g.title} (rubrique v{g.rubric_version})", ""]
         for item in g.items:
             level = "—" if item.level is None else f"{item.level}/3"
             lines += [f"### {item.label}", "", f"**Niveau : {level} — {item.level_label}**", "", item.rationale, ""]
+            if item.uncertain:
+                lines += [f"> {item.uncertainty_fr}", ""]
             for ev in item.evidence:
                 note = f" ({ev.note})" if ev.note else ""
                 lines.append(f"- Tour {ev.turn_id}{note} : « {ev.quote} »")
@@ -84,12 +117,17 @@ def render_html(report: ScoreReport) -> str:
              "<h2>Indicateurs de la conversation</h2>", "<table>"]
     parts += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows]
     parts.append("</table>")
+    if rows := negotiation_rows(report):
+        parts += ["<h2>Négociation (relevé du persona)</h2>", "<table>"]
+        parts += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows]
+        parts.append("</table>")
     if report.grid is not None:
         parts.append(f"<h2>Grille d'évaluation — {e(report.grid.title)}</h2>")
         for item in report.grid.items:
             level = "—" if item.level is None else f"{item.level}/3"
             parts.append(f"<section><h3>{e(item.label)}</h3><p><strong>Niveau : {e(level)} — "
-                         f"{e(item.level_label)}</strong></p><p>{e(item.rationale)}</p><ul>")
+                         f"{e(item.level_label)}</strong></p><p>{e(item.rationale)}</p>"
+                         + (f'<p class="uncertain">{e(item.uncertainty_fr)}</p>' if item.uncertain else "") + "<ul>")
             parts += [f"<li>Tour {e(ev.turn_id)} {('(' + e(ev.note) + ')') if ev.note else ''} : "
                       f"« {e(ev.quote)} »</li>" for ev in item.evidence]
             parts.append("</ul></section>")

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from scoring import __version__
 from scoring.annotate import TurnAnnotation
 from scoring.conversation import ConversationAnalyzer, ConversationConfig, ConversationFigures
+from scoring.engine_record import NegotiationRecord, negotiation_record
 from scoring.grid import Grid, evaluate_grid
 from scoring.rubric import Rubric, load_rubric
 from scoring.schema import READER_VERSION
@@ -24,6 +25,9 @@ class ScoreReport(BaseModel):
     conversation: ConversationFigures
     grid: Grid | None
     summary_fr: str
+    # Bloc 4, ended sessions played in the product: the engine's own record of the negotiation (offers,
+    # each concession with its counterpart, agreed price against the floor and the buyer's thresholds).
+    negotiation_record: NegotiationRecord | None = None
     # The report uses the reading stored with each turn during the session; turns listed here were
     # read at scoring time (no stored reading, or one made by an older reader).
     reader_version: str = READER_VERSION
@@ -75,7 +79,9 @@ def score_transcript(transcript: Transcript, rubric: Rubric | None = None,
     if rubric is None and transcript.bloc is not None:
         rubric = load_rubric(transcript.bloc)
     grid = evaluate_grid(rubric, transcript, analysis.annotations, analysis.figures) if rubric else None
+    record = negotiation_record(transcript)
     return ScoreReport(
+        negotiation_record=record if record is not None and record.ended else None,
         scorer_version=__version__,
         bloc=rubric.bloc if rubric else transcript.bloc,
         language=transcript.language,

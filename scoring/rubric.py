@@ -22,23 +22,41 @@ DEFAULT_LEVELS = {0: "Non observé", 1: "Insuffisant", 2: "Satisfaisant", 3: "Ma
 # Sub-weights and targets of each evaluator; a rubric criterion may override any of them in
 # ``params`` (unknown keys are rejected so a typo cannot silently do nothing).
 EVALUATOR_DEFAULTS: dict[str, dict[str, float]] = {
-    "listening": {"w_questions": 0.35, "w_open": 0.2, "w_reformulations": 0.3, "w_balance": 0.15,
-                  "questions_per_turn": 0.35, "min_questions": 3, "open_share_target": 0.5,
-                  "reformulations_target": 2, "max_talk_share": 0.6},
+    "listening": {"w_questions": 0.4, "w_reformulations": 0.3, "w_balance": 0.15, "w_reception": 0.15,
+                  "questions_per_turn": 0.35, "min_questions": 3, "reformulations_target": 2,
+                  "partial_credit": 0.5, "inaccurate_penalty": 0.5, "pushback_target": 2,
+                  "max_talk_share": 0.6, "insult_cap": 1},
     "closing": {"w_present": 0.4, "w_coverage": 0.25, "w_next_steps": 0.2, "w_deadline": 0.15,
-                "coverage_target": 0.5},
+                "coverage_target": 0.5, "contradicted_cap": 1, "imposed_cap": 1},
     "structure": {"w_stages": 0.45, "w_framing": 0.15, "w_no_monologue": 0.15, "w_concise": 0.1,
                   "w_offer": 0.15, "min_words_per_turn": 6, "max_words_per_turn": 60},
-    "posture": {"w_style": 0.5, "w_politeness": 0.15, "w_balance": 0.2, "w_adaptation": 0.15,
-                "min_talk_share": 0.25, "max_talk_share": 0.65},
-    "assertiveness": {"w_style": 0.35, "w_desc": 0.25, "w_listening": 0.4, "desc_target": 3},
+    "posture": {"w_engaged": 0.3, "w_style": 0.2, "w_politeness": 0.05, "w_balance": 0.1, "w_reception": 0.2,
+                "w_adaptation": 0.15, "pushback_target": 2, "min_talk_share": 0.25, "max_talk_share": 0.65,
+                "min_engaged_share": 0.5, "insult_cap": 1, "blame_cap": 1, "imposed_cap": 1},
+    "assertiveness": {"w_style": 0.35, "w_desc": 0.25, "w_listening": 0.4, "desc_target": 3,
+                      "insult_cap": 1, "blame_cap": 1, "imposed_cap": 1},
     "negotiation_plan": {"w_stages": 0.6, "w_order": 0.4},
-    "negotiation_thresholds": {"w_announced": 0.25, "w_traded": 0.3, "w_limited": 0.2, "w_final": 0.25,
-                               "max_discount": 0.1},
-    "stakeholders": {"mentions_target": 4},
+    "negotiation_thresholds": {"w_anchor": 0.25, "w_traded": 0.3, "w_limited": 0.15, "w_floor": 0.3,
+                               "max_discount": 0.1, "plausible_low": 0.5, "plausible_high": 1.5,
+                               "floor_crossed_cap": 1, "insult_cap": 1, "given_cap": 1},
+    "stakeholders": {"entities_target": 3, "w_question": 0.5},
     "context_presentation": {"first_turns": 3},
     "jury": {},
 }
+
+
+class ContentSettings(BaseModel):
+    """How the grid reads the content of turns (shared by every criterion of a rubric).
+
+    In the rubric file so that calibration can fit them with the criteria thresholds.
+    """
+
+    english_share: float = Field(default=0.35, ge=0, le=1)  # share of English function words
+    english_min_words: int = Field(default=2, ge=1)
+    answer_min_words: int = Field(default=6, ge=1)  # a persona answer shorter than this gave nothing
+    uncertainty_margin: float = Field(default=0.03, ge=0, le=0.5)  # measure this close to a threshold: doubt
+    min_support_turns: int = Field(default=2, ge=1)  # a level ≥ 2 resting on fewer turns: doubt
+    price_tolerance: float = Field(default=0.005, ge=0, le=0.2)  # recap price vs agreed price
 
 
 class Criterion(BaseModel):
@@ -83,6 +101,7 @@ class Rubric(BaseModel):
     title: str
     modality: str = ""
     levels: dict[int, str] = Field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    content: ContentSettings = Field(default_factory=ContentSettings)
     criteria: list[Criterion] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -64,6 +64,24 @@ class NegotiationThresholds(BaseModel):
     walk_away: float | None = None
 
 
+class EngineRecord(BaseModel):
+    """The persona engine's own record of a played session (optional): how it ended and its final
+    state (``personas.engine.models.EngineState`` as JSON). Kept as a plain mapping so the scoring
+    package never imports the engine; ``scoring.engine_record`` reads the parts the grid needs."""
+
+    outcome: str | None = None
+    ended_reason: str | None = None
+    seed: int | None = None
+    persona_version: str | None = None
+    state: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _no_state(cls, v: object) -> object:
+        """A session that never reached the engine has ``"state": null`` in exports."""
+        return {} if v is None else v
+
+
 class Transcript(BaseModel):
     """A role-play conversation: the contract between the API, the CLI and the scorer."""
 
@@ -74,6 +92,7 @@ class Transcript(BaseModel):
     negotiation: NegotiationThresholds | None = None
     speakers: list[SpeakerRef] = Field(default_factory=list)  # the persona's speakers (ids and names)
     topics: list[TopicRef] = Field(default_factory=list)  # the persona's needs, facts, objections
+    engine: EngineRecord | None = None  # the engine's record when the session was played in the product
 
     @field_validator("language")
     @classmethod

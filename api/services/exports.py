@@ -43,6 +43,7 @@ def session_export(db: Session, session: RoleplaySession, viewer: User) -> dict[
         "annotations": data(report.get("turns") or []),
         "conversation": data(report.get("conversation") or {}),
         "automatic_grid": data(report.get("grid") or {}),
+        "negotiation_record": view["negotiation_record"],
         "grids": grids,
         "agreement": view["agreement"],
         "audit": [a.model_dump(mode="json") for a in review.audit_of(db, session.id, visible_grid_ids)],
@@ -50,7 +51,8 @@ def session_export(db: Session, session: RoleplaySession, viewer: User) -> dict[
 
 
 CSV_COLUMNS = ["session", "candidat", "persona", "bloc", "mode", "terminée le", "juré·e", "statut", "décision",
-               "signée le", "critère", "niveau automatique", "niveau final", "commentaire"]
+               "signée le", "critère", "niveau automatique", "niveau final", "commentaire",
+               "à confirmer par le jury", "fiabilité du niveau automatique"]
 
 
 def cohort_csv(db: Session, cohort_id: int) -> str:
@@ -81,5 +83,5 @@ def cohort_csv(db: Session, cohort_id: int) -> str:
                                  formatting.csv_date_time(view["signed_at"]), criterion["label"],
                                  "" if criterion["auto_level"] is None else criterion["auto_level"],
                                  "" if criterion["final_level"] is None else criterion["final_level"],
-                                 criterion["comment"]])
+                                 criterion["comment"], criterion["uncertainty_fr"], criterion["reliability_fr"]])
     return out.getvalue()

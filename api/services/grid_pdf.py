@@ -90,7 +90,12 @@ def grid_pdf(session: dict[str, Any], grids: list[dict[str, Any]]) -> bytes:
                 row = table.row()
                 row.cell(pdf.text_of(criterion["label"]))
                 auto = criterion.get("auto_level")
-                row.cell(pdf.text_of(LEVELS.get(auto, "—") if auto is not None else "À évaluer par le jury"))
+                auto_text = LEVELS.get(auto, "—") if auto is not None else "À évaluer par le jury"
+                if criterion.get("uncertain"):
+                    auto_text += "\n" + str(criterion.get("uncertainty_fr") or "")
+                if criterion.get("reliability_fr"):
+                    auto_text += "\n" + str(criterion["reliability_fr"])
+                row.cell(pdf.text_of(auto_text))
                 final = criterion.get("final_level")
                 row.cell(pdf.text_of(LEVELS.get(final, "À fixer") if final is not None else "À fixer"))
                 details = []

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from api import formatting
 from api.errors import ApiError
 from api.models import (
     Cohort,
@@ -42,6 +43,7 @@ from api.models.base import utcnow
 from api.models.cohort import SessionMode
 from api.models.review import Decision, GridStatus, QueueStatus, ReviewAuditPublic
 from api.services.agreement import cohen_kappa, interpret_kappa, percent_agreement
+from scoring.reliability import criterion_reliability
 
 LEVEL_LABELS = {0: "Non observé", 1: "Insuffisant", 2: "Satisfaisant", 3: "Maîtrisé"}
 DECISION_LABELS = {Decision.acquis: "Acquis", Decision.non_acquis: "Non acquis"}
@@ -439,6 +441,17 @@ def _names(db: Session, ids: set[int]) -> dict[int, str]:
 
 # --- what the juror reads --------------------------------------------------------------------------
 
+def reliability_fr(bloc: int | None, criterion_id: str, rubric_version: str | None) -> str:
+    """How far the automatic level of a criterion can be trusted, as measured against jurors on
+    untouched transcripts (scoring/rubrics/reliability.json): « fiabilité mesurée : κ 0,72 sur 24
+    transcriptions », or « fiabilité non mesurée » when nothing was published for this rubric version."""
+    figures = criterion_reliability(bloc, criterion_id, rubric_version or None)
+    if figures is None or figures.kappa_w is None or figures.n == 0:
+        return "fiabilité non mesurée"
+    return (f"fiabilité mesurée : κ {formatting.number(figures.kappa_w, 2)} sur "
+            f"{formatting.count(figures.n, 'transcription')}")
+
+
 def grid_view(db: Session, grid: ReviewGrid | None, session: RoleplaySession,
               juror_name: str = "") -> dict[str, Any]:
     """A grid as the API and the pages show it: automatic proposal, evidence, final level, comment."""
@@ -452,8 +465,11 @@ def grid_view(db: Session, grid: ReviewGrid | None, session: RoleplaySession,
         rows = [(cid, str(i.get("label") or cid), i.get("level") if isinstance(i.get("level"), int) else None,
                  i.get("level") if isinstance(i.get("level"), int) else None, "") for cid, i in items.items()]
     criteria = []
+    rubric_version = (grid.rubric_version if grid else None) or str(
+        ((session.report or {}).get("grid") or {}).get("rubric_version") or "")
     for criterion_id, label, auto, final, comment in rows:
         item = items.get(criterion_id, {})
+        automatic = auto is not None
         criteria.append({
             "id": criterion_id, "label": label or criterion_id,
             "auto_level": auto,
@@ -462,6 +478,10 @@ def grid_view(db: Session, grid: ReviewGrid | None, session: RoleplaySession,
             "final_level_label": LEVEL_LABELS.get(final, "À fixer") if final is not None else "À fixer",
             "comment": comment, "overridden": final is not None and final != auto,
             "evidence": item.get("evidence") or [], "rationale": item.get("rationale") or "",
+            "uncertain": bool(item.get("uncertain")) and automatic,
+            "uncertainty_fr": str(item.get("uncertainty_fr") or "") if automatic else "",
+            "capped_by": str(item.get("capped_by") or ""),
+            "reliability_fr": reliability_fr(session.bloc, criterion_id, rubric_version) if automatic else "",
         })
     return {
         "id": grid.id if grid else None, "juror_id": grid.juror_id if grid else None, "juror_name": juror_name,
@@ -589,6 +609,8 @@ def build_review(db: Session, session: RoleplaySession, viewer: User) -> dict[st
         "figures": figures_with_median(db, session),
         "timeline": timeline(db, session.id),
         "negotiation": negotiation_view(session),
+        "negotiation_record": (session.report or {}).get("negotiation_record")
+        if session.status == SessionStatus.ended else None,
     }
 
 

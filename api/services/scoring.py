@@ -47,13 +47,24 @@ def answered_turns(turns: list[Turn]) -> list[Turn]:
     return [turn for turn in turns if turn.status != TurnStatus.pending]
 
 
+def engine_record_of(session: RoleplaySession) -> dict[str, Any] | None:
+    """The engine's own record of the session (how it ended, its final state), so the grid can read
+    prices, concessions and agreement as the persona lived them rather than re-reading the text."""
+    if not session.state:
+        return None
+    return {"outcome": session.outcome, "ended_reason": session.ended_reason, "seed": session.seed,
+            "persona_version": session.persona_version, "state": session.state}
+
+
 def transcript_of(session: RoleplaySession, turns: list[Turn]) -> Transcript:
     """The documented transcript format, built from stored turns, with each candidate turn's stored
-    reading. Pending candidate turns (never answered) are left out: the persona never heard them."""
+    reading and the engine's record. Pending candidate turns (never answered) are left out: the
+    persona never heard them."""
     turns = answered_turns(turns)
     speakers, topics = _persona_refs(session)
     return Transcript.model_validate({
         "negotiation": thresholds_of(session),
+        "engine": engine_record_of(session),
         "bloc": session.bloc,
         "language": "fr",
         "persona_id": session.persona_id,

@@ -43,10 +43,12 @@ def test_unobservable_criterion_is_left_to_jury() -> None:
     assert pnl.level is None and pnl.level_label == JURY_LABEL
 
 
-def test_thresholds_without_prices_go_to_jury() -> None:
+def test_thresholds_without_prices_is_not_observed() -> None:
+    """No observable evidence is level 0 with its reason, never a middle level nor a silent gap."""
     report = score_transcript(s.make(4, s.BLOC2_STRONG))
     item = next(i for i in report.grid.items if i.id == "seuils_negociation")
-    assert item.level is None
+    assert item.level == 0
+    assert "aucun prix" in item.rationale
 
 
 def test_negotiation_figures_bloc4() -> None:
