@@ -333,18 +333,45 @@ def eval_assertiveness(inp: Inputs, p: Settings) -> Measure:
     return m
 
 
+def _discovery_before_offer(inp: Inputs) -> tuple[int, str | None]:
+    """Questions the candidate asked before the first turn that states their own price (jurors ask
+    « was there a discovery before the offer? »), and that turn's id (None: no price stated)."""
+    asked = 0
+    for a in inp.annotations:
+        if any(x.role == "own_offer" and x.unit != "%" for x in a.amounts) or a.offer is not None:
+            return asked, str(a.id)
+        asked += bool(a.is_question)
+    return asked, None
+
+
+def _announced_plan(inp: Inputs) -> str | None:
+    """The first candidate turn, among the first two, that announces how the meeting will run."""
+    for a in inp.annotations[:2]:
+        if any(m.family == "framing" for m in a.markers):
+            return str(a.id)
+    return None
+
+
 def eval_negotiation_plan(inp: Inputs, p: Settings) -> Measure:
     """Key stages (découverte, proposition, négociation, conclusion) reached, in that order, in an
-    exchange held in French and on the subject."""
+    exchange held in French and on the subject; a discovery before the first price and a plan
+    announced at the start are what jurors look for first (weights in the rubric)."""
     wanted = ["decouverte", "proposition", "negociation", "conclusion"]
     order = {t.id: i for i, t in enumerate(inp.transcript.turns)}
     firsts = {s["stage"]: order.get(s["first_turn_id"], 0) for s in inp.figures.stages}
     seq = [firsts[s] for s in wanted if s in firsts]
     in_order = sum(1 for a, b in itertools.pairwise(seq) if b >= a) + (1 if seq else 0)
-    value = (p["w_stages"] * len(seq) / 4 + p["w_order"] * in_order / 4) * inp.content.engaged_share
+    asked, offer_turn = _discovery_before_offer(inp)
+    announced = _announced_plan(inp)
+    discovery = min(1.0, asked / p["discovery_target"]) if p["discovery_target"] else 0.0
+    value = (p["w_stages"] * len(seq) / 4 + p["w_order"] * in_order / 4 + p["w_discovery"] * discovery
+             + p["w_announced"] * (announced is not None)) * inp.content.engaged_share
     labels = [s["label"] for s in inp.figures.stages if s["stage"] in wanted]
     reasons = [f"étapes clés observées : {', '.join(labels) or 'aucune'}",
                "dans l'ordre attendu" if in_order == len(seq) and seq else "ordre des étapes à revoir",
+               f"{asked} question(s) de découverte avant le premier prix" if offer_turn else
+               f"{asked} question(s) de découverte, aucun prix annoncé",
+               "déroulé annoncé en ouverture" if announced else "déroulé non annoncé",
                *_language_reasons(inp)]
     ev = [_ev(inp, s["first_turn_id"], s["label"]) for s in inp.figures.stages if s["stage"] in wanted]
     return Measure(value, ev, reasons, support=len(seq))
