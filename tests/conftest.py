@@ -38,6 +38,11 @@ class ScriptedRasa:
         if self.down:
             raise RasaUnavailable("arrêté pour le test")
         roleplay = metadata["roleplay"]
+        if "persona_ref" not in roleplay:  # the health check's warm-up turn: the « data missing » answer
+            return [{"recipient_id": sender, "custom": {"kind": "line", "speaker_id": "systeme",
+                                                        "speaker": "Système", "text": "données manquantes"}},
+                    {"recipient_id": sender, "custom": {"kind": "state", "state": {}, "ended": False,
+                                                        "outcome": None, "error": "absent"}}]
         digest = roleplay["persona_ref"]["hash"]
         if "persona" in roleplay:
             assert persona_hash(roleplay["persona"]) == digest, "le corps ne correspond pas à son empreinte"
