@@ -242,7 +242,7 @@ class Stack:
             Service(
                 name="serveur Rasa",
                 command=[str(RASA_BIN), "run", "--model", str(MODEL_PATH), "--enable-api",
-                         "--auth-token", self.rasa_token, "--interface", self.host,
+                         f"--auth-token={self.rasa_token}", "--interface", self.host,
                          "--port", str(self.ports.rasa), "--endpoints", str(self._write_endpoints()),
                          "--credentials", str(BOT_DIR / "credentials.yml")],
                 ready_url=f"{self.rasa_url}/status?token={self.rasa_token}",
