@@ -147,16 +147,18 @@ Player = Callable[[int, int], tuple[list[float], int]]
 class Product:
     """The product's stack on free ports, played through its JSON API as the chat page does."""
 
-    def __init__(self, host: Host, tmp: Path) -> None:
+    def __init__(self, host: Host, tmp: Path, app_env: dict[str, str] | None = None) -> None:
         self.host = host
+        # As `make run` starts it (no WARM_MODELS: the app loads spaCy only to re-read a turn).
         self.stack = Stack(ports=Ports(app=free_port(), rasa=free_port(), actions=free_port()), run_dir=tmp,
                            app_env={"DATABASE_URL": f"sqlite:///{tmp}/bench.db", "DEMO_PASSWORD": PASSWORD,
-                                    "WARM_MODELS": "1"})
+                                    **(app_env or {})})
         self.token = ""
         self.persona_id = ""
 
-    def start(self) -> tuple[float, float, float]:
-        """Start; seconds until every service is ready, until `/api/health` is 200, first reply."""
+    def start(self) -> tuple[float, float, float, float]:
+        """Start; seconds until every service is ready, until `/api/health` is 200, to the first
+        reply after that, to the report of that one-turn session."""
         started = time.monotonic()
         self.stack.start(timeout=300)
         ready = time.monotonic() - started
@@ -181,7 +183,12 @@ class Product:
         first_reply = time.perf_counter() - first
         if reply.status_code != 200:
             raise RuntimeError(f"premier tour refusé : {reply.status_code} {reply.text}")
-        return ready, healthy, first_reply
+        first = time.perf_counter()
+        ended = httpx.post(f"{base}/api/sessions/{session['id']}/end", headers=self.headers, timeout=120)
+        first_report = time.perf_counter() - first
+        if ended.status_code != 200:
+            raise RuntimeError(f"premier rapport refusé : {ended.status_code} {ended.text}")
+        return ready, healthy, first_reply, first_report
 
     @property
     def headers(self) -> dict[str, str]:
@@ -296,6 +303,8 @@ def main() -> int:
     parser.add_argument("--stock-dir", type=Path, default=None,
                         help="dossier du bot de référence (réutilisé s'il contient un modèle entraîné)")
     parser.add_argument("--skip-stock", action="store_true", help="ne mesure que le produit")
+    parser.add_argument("--app-env", action="append", default=[], metavar="CLÉ=VALEUR",
+                        help="variable d'environnement de l'application (ex. WARM_MODELS=1), répétable")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
     host = Host(cpus={0} if args.one_core else None)
@@ -307,11 +316,12 @@ def main() -> int:
         stock = None if args.skip_stock else StockBot(host, args.stock_dir or tmp / "stock")
         if stock is not None:
             print(f"bot de référence construit en {stock.build():.0f} s (0 = réutilisé)", flush=True)
-        product = Product(host, tmp / "product")
+        product = Product(host, tmp / "product", dict(item.split("=", 1) for item in args.app_env))
         try:
-            ready, healthy, first = product.start()
+            ready, healthy, first, report = product.start()
             print(f"produit : prêt en {ready:.1f} s, /api/health 200 à {healthy:.1f} s, "
-                  f"premier tour après « healthy » : {first * 1000:.0f} ms", flush=True)
+                  f"premier tour après « healthy » : {first * 1000:.0f} ms, premier rapport : {report * 1000:.0f} ms",
+                  flush=True)
             if stock is not None:
                 print(f"bot de référence prêt en {stock.start():.1f} s", flush=True)
             host.pin_load_generator()
