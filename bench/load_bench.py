@@ -140,6 +140,8 @@ class Result:
                 f"{self.errors} |")
 
 
+# What went wrong, for the end of the run (list.append is atomic under the GIL).
+ERRORS: list[str] = []
 # A session player: plays one session of `turns` messages, returns (latencies, errors).
 Player = Callable[[int, int], tuple[list[float], int]]
 
@@ -198,11 +200,20 @@ class Product:
         latencies: list[float] = []
         errors = 0
         with httpx.Client(base_url=self.stack.app_url, timeout=120, headers=self.headers) as client:
-            session = client.post("/api/sessions", json={"persona_id": self.persona_id}).json()
+            try:
+                session = client.post("/api/sessions", json={"persona_id": self.persona_id}).json()
+            except httpx.HTTPError as error:
+                ERRORS.append(f"produit, création de session : {error!r}")
+                return latencies, turns
             for turn in range(turns):
                 started = time.perf_counter()
-                response = client.post(f"/api/sessions/{session['id']}/messages",
-                                       json={"text": SCRIPT[turn % len(SCRIPT)], "client_key": f"{index}-{turn}"})
+                try:
+                    response = client.post(f"/api/sessions/{session['id']}/messages",
+                                           json={"text": SCRIPT[turn % len(SCRIPT)], "client_key": f"{index}-{turn}"})
+                except httpx.HTTPError as error:
+                    ERRORS.append(f"produit, tour : {error!r}")
+                    errors += 1
+                    continue
                 elapsed = time.perf_counter() - started
                 if response.status_code == 200:
                     latencies.append(elapsed)
@@ -210,6 +221,7 @@ class Product:
                     latencies.append(elapsed)  # the persona ended the meeting: a served answer; start another
                     session = client.post("/api/sessions", json={"persona_id": self.persona_id}).json()
                 else:
+                    ERRORS.append(f"produit, tour : HTTP {response.status_code} {response.text[:200]}")
                     errors += 1
         return latencies, errors
 
@@ -268,12 +280,18 @@ class StockBot:
         with httpx.Client(timeout=120) as client:
             for turn in range(turns):
                 started = time.perf_counter()
-                response = client.post(f"{self.url}/webhooks/rest/webhook",
-                                       json={"sender": sender, "message": SCRIPT[turn % len(SCRIPT)]})
+                try:
+                    response = client.post(f"{self.url}/webhooks/rest/webhook",
+                                           json={"sender": sender, "message": SCRIPT[turn % len(SCRIPT)]})
+                except httpx.HTTPError as error:
+                    ERRORS.append(f"référence, tour : {error!r}")
+                    errors += 1
+                    continue
                 elapsed = time.perf_counter() - started
                 if response.status_code == 200 and isinstance(response.json(), list):
                     latencies.append(elapsed)
                 else:
+                    ERRORS.append(f"référence, tour : HTTP {response.status_code} {response.text[:200]}")
                     errors += 1
         return latencies, errors
 
@@ -303,6 +321,7 @@ def main() -> int:
     parser.add_argument("--stock-dir", type=Path, default=None,
                         help="dossier du bot de référence (réutilisé s'il contient un modèle entraîné)")
     parser.add_argument("--skip-stock", action="store_true", help="ne mesure que le produit")
+    parser.add_argument("--keep", type=Path, default=None, help="garde les journaux de la pile dans ce dossier")
     parser.add_argument("--app-env", action="append", default=[], metavar="CLÉ=VALEUR",
                         help="variable d'environnement de l'application (ex. WARM_MODELS=1), répétable")
     args = parser.parse_args()
@@ -316,7 +335,7 @@ def main() -> int:
         stock = None if args.skip_stock else StockBot(host, args.stock_dir or tmp / "stock")
         if stock is not None:
             print(f"bot de référence construit en {stock.build():.0f} s (0 = réutilisé)", flush=True)
-        product = Product(host, tmp / "product", dict(item.split("=", 1) for item in args.app_env))
+        product = Product(host, args.keep or tmp / "product", dict(item.split("=", 1) for item in args.app_env))
         try:
             ready, healthy, first, report = product.start()
             print(f"produit : prêt en {ready:.1f} s, /api/health 200 à {healthy:.1f} s, "
@@ -338,6 +357,8 @@ def main() -> int:
                     result = run_level(label, play, level, args.turns, sessions)
                     results.append(result)
                     print(result.row() + f" charge {load_average()}", flush=True)
+            if ERRORS:
+                print(f"\n{len(ERRORS)} erreurs, les premières : " + " | ".join(sorted(set(ERRORS))[:5]))
             print("\nmémoire résidente (avec les processus enfants) :")
             total = 0.0
             for name, mb in host.memory():
