@@ -132,6 +132,11 @@ class Result:
     errors: int
     wall: float
 
+    def merged(self, other: Result) -> Result:
+        """Two runs of the same target and level as one: latencies pooled, wall times added."""
+        return Result(self.label, self.level, self.latencies + other.latencies, self.errors + other.errors,
+                      self.wall + other.wall)
+
     def row(self) -> str:
         lat = self.latencies
         rate = len(lat) / self.wall if self.wall else 0.0
@@ -317,6 +322,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--levels", default="1,20,50", help="sessions jouées en même temps, séparées par des virgules")
     parser.add_argument("--turns", type=int, default=15, help="tours par session")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="manches par niveau, produit et référence alternés (A B, B A…)")
     parser.add_argument("--one-core", action="store_true", help="épingle chaque service sur le cœur 0")
     parser.add_argument("--stock-dir", type=Path, default=None,
                         help="dossier du bot de référence (réutilisé s'il contient un modèle entraîné)")
@@ -353,10 +360,17 @@ def main() -> int:
                 plays: list[tuple[str, Player]] = [("produit (API)", product.play)]
                 if stock is not None:
                     plays.append(("rasa init (REST)", stock.play))
-                for label, play in plays:
-                    result = run_level(label, play, level, args.turns, sessions)
-                    results.append(result)
-                    print(result.row() + f" charge {load_average()}", flush=True)
+                merged: dict[str, Result] = {}
+                for round_index in range(args.rounds):
+                    # A B, then B A: both targets meet the same drift of a shared machine's load.
+                    for label, play in plays if round_index % 2 == 0 else plays[::-1]:
+                        result = run_level(label, play, level, args.turns, sessions)
+                        results.append(result)
+                        print(result.row() + f" manche {round_index + 1}, charge {load_average()}", flush=True)
+                        merged[label] = merged[label].merged(result) if label in merged else result
+                if args.rounds > 1:
+                    for result in merged.values():
+                        print(result.row() + " toutes manches", flush=True)
             if ERRORS:
                 print(f"\n{len(ERRORS)} erreurs, les premières : " + " | ".join(sorted(set(ERRORS))[:5]))
             print("\nmémoire résidente (avec les processus enfants) :")

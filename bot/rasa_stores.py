@@ -25,7 +25,11 @@ from typing import Any
 
 from rasa.core.tracker_store import InMemoryTrackerStore
 
+from bot import rasa_patches
+
 logger = logging.getLogger(__name__)
+# Rasa imports this module at start (endpoints file): the place to fix its per-turn hot path.
+rasa_patches.install()
 DEFAULT_MAX_TRACKERS = 2000
 
 
