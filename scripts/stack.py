@@ -30,8 +30,7 @@ LOOPBACK = "127.0.0.1"
 # in-memory tracker store (bot/rasa_stores.py) and the in-memory lock store, said explicitly.
 RASA_STORES = ("tracker_store:\n  type: bot.rasa_stores.BoundedInMemoryTrackerStore\n  max_trackers: 2000\n"
                "lock_store:\n  type: in_memory\n")
-# PYTHONPATH: Rasa imports the tracker store from bot/. The rest trims memory and threads that the
-# pipeline (no TensorFlow component) does not use; see docs/benchmarks.md, « Load ».
+# PYTHONPATH: Rasa imports the tracker store (and its hot-path fix, bot/rasa_patches.py) from bot/.
 RASA_ENV = {"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
 
 
