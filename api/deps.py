@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from api.config import Settings
@@ -82,7 +83,11 @@ async def get_optional_user(request: Request, db: SessionDep, settings: Settings
         via_cookie = token is not None
     if not token:
         return None
-    user = user_for_token(db, token)
+    # In a worker thread, never on the event loop: this dependency is async, and a database call here
+    # blocked the loop. With 50 candidates at once (bench/load_bench.py) the pool was empty, the
+    # lookup waited the pool's 30 s on the loop, so no finished request could hand its connection
+    # back: the app stalled for minutes. Off the loop it only waits for a connection.
+    user = await run_in_threadpool(user_for_token, db, token)
     if user is None:
         return None
     if via_cookie and request.method not in SAFE_METHODS:

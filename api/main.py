@@ -37,6 +37,7 @@ from api.security import dummy_password_hash
 from api.seed import seed_demo_accounts
 from api.services.personas import PersonaLibrary
 from api.services.rasa_client import RasaClient
+from api.services.readiness import WarmRoundTrip
 from api.services.throttle import make_throttle
 
 log = logging.getLogger("roleplay")
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.action_server_url,
                                 settings.rasa_timeout_seconds, pairs=settings.rasa_pairs,
                                 cooldown=settings.rasa_pair_cooldown_seconds)
+    app.state.warm = WarmRoundTrip()
     app.state.throttle = make_throttle(settings.redis_url, settings.login_max_failures,
                                        settings.login_window_seconds)
     install_error_handlers(app)

@@ -35,11 +35,12 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     executor = ActionExecutor()
     executor.register_package(args.actions)
-    # Load spaCy before listening: /health must not answer while the first turn would still block
-    # the event loop for seconds loading it (the supervisor would take the server for a hung one).
-    from bot.actions.signals import warm_reading
+    # Load spaCy, the library personas and the engine before listening: /health must not answer
+    # while the first turn would still block the event loop for seconds loading them (the
+    # supervisor would take the server for a hung one, and the first candidate would wait).
+    from bot.actions.warm import warm_up
 
-    warm_reading()
+    warm_up()
     # No CORS: only the Rasa server calls the action server, never a browser.
     app = create_app(executor, cors_origins=None)
     app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)

@@ -37,7 +37,9 @@ def main() -> int:
     demo_password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
     ports = Ports(app=_port("APP_PORT", 8000), rasa=_port("RASA_PORT", 5005),
                   actions=_port("ACTION_PORT", 5055))
-    stack = Stack(ports=ports, app_env={"DEMO_PASSWORD": demo_password, "WARM_MODELS": "1"},
+    # No WARM_MODELS: reports reuse the readings stored with each turn and need no spaCy (the app
+    # saves ~300 MB); it is loaded on the first report that must re-read a turn (docs/benchmarks.md).
+    stack = Stack(ports=ports, app_env={"DEMO_PASSWORD": demo_password},
                   rasa_token=os.environ.get("RASA_TOKEN"), host=os.environ.get("BIND_HOST", LOOPBACK),
                   forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", ""))
 

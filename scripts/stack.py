@@ -9,6 +9,7 @@ its port to be free. `scripts.supervisor` restarts a dead or hung one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import socket
@@ -22,8 +23,15 @@ from pathlib import Path
 
 from scripts.paths import APP_PYTHON, BOT_DIR, MODEL_PATH, RASA_BIN, ROOT
 from scripts.processes import Identity, descendants, identity, kill_tree
+from scripts.warm import warm_rasa
 
 LOOPBACK = "127.0.0.1"
+# Rasa keeps one short conversation per candidate turn (the app owns the session): a bounded
+# in-memory tracker store (bot/rasa_stores.py) and the in-memory lock store, said explicitly.
+RASA_STORES = ("tracker_store:\n  type: bot.rasa_stores.BoundedInMemoryTrackerStore\n  max_trackers: 2000\n"
+               "lock_store:\n  type: in_memory\n")
+# PYTHONPATH: Rasa imports the tracker store (and its hot-path fix, bot/rasa_patches.py) from bot/.
+RASA_ENV = {"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
 
 
 class StackError(RuntimeError):
@@ -84,6 +92,9 @@ class Service:
     port_free: Callable[[int, str], bool] = port_is_free
     # Every descendant seen while the service ran: workers that left the group are still ended.
     seen: set[Identity] = field(default_factory=set)
+    # A first real request, sent once after each start before the service counts as ready.
+    warm_up: Callable[[], bool] | None = None
+    warmed: bool = False
 
     def start(self) -> None:
         """Start the process as the leader of a new process group, output to its log file."""
@@ -95,6 +106,7 @@ class Service:
         )
         log.close()
         self.seen = set()
+        self.warmed = False
 
     def exited(self) -> int | None:
         """The exit code if the leader ended, else None."""
@@ -109,8 +121,14 @@ class Service:
                     self.seen.add(known)
 
     def ready(self, timeout: float = 3.0) -> bool:
-        """Answers its readiness URL within `timeout` (a hung process is not ready)."""
-        return http_ok(self.ready_url, timeout=timeout)
+        """Answers its readiness URL within `timeout` (a hung process is not ready), and has served
+        its warm-up request once since it started (scripts/warm.py)."""
+        if not http_ok(self.ready_url, timeout=timeout):
+            return False
+        if self.warm_up is not None and not self.warmed:
+            self.warmed = self.warm_up()
+            return self.warmed
+        return True
 
     def log_tail(self, lines: int = 25) -> str:
         """The last lines of the log, to explain a failure."""
@@ -198,7 +216,7 @@ class Stack:
     def _write_endpoints(self) -> Path:
         path = self.run_dir / "endpoints.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n')
+        path.write_text(f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n' + RASA_STORES)
         return path
 
     def app_environment(self) -> dict[str, str]:
@@ -233,12 +251,13 @@ class Stack:
             Service(
                 name="serveur Rasa",
                 command=[*self.launcher, str(RASA_BIN), "run", "--model", str(MODEL_PATH), "--enable-api",
-                         "--auth-token", self.rasa_token, "--interface", self.host,
+                         f"--auth-token={self.rasa_token}", "--interface", self.host,
                          "--port", str(self.ports.rasa), "--endpoints", str(self._write_endpoints()),
                          "--credentials", str(BOT_DIR / "credentials.yml")],
                 ready_url=f"{self.rasa_url}/status?token={self.rasa_token}",
                 cwd=BOT_DIR, log_path=logs / "rasa.log", port=self.ports.rasa, host=self._connect_host,
                 port_free=self.port_free,
+                env=RASA_ENV, warm_up=functools.partial(warm_rasa, self.rasa_url),
             ),
         ]
         if self.with_app:

@@ -20,21 +20,41 @@ DEMO_PASSWORD = "mot-de-passe-demo-42"
 class ScriptedRasa:
     """Stand-in for Rasa in API unit tests: answers by the REST contract of docs/contracts.md.
 
-    The real Rasa server and action server are exercised by tests/integration.
+    Like the action server, it holds the personas it was sent by hash: a turn naming an unknown hash
+    without the body gets ``persona_missing`` (recorded in `missing`, not in `calls`). The real Rasa
+    server and action server are exercised by tests/integration.
     """
 
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
+        self.missing: list[dict[str, Any]] = []
+        self.personas: dict[str, dict[str, Any]] = {}
         self.down = False
 
     def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         from api.services.rasa_client import RasaUnavailable
+        from personas.fingerprint import persona_hash
 
         if self.down:
             raise RasaUnavailable("arrêté pour le test")
+        roleplay = metadata["roleplay"]
+        if "persona_ref" not in roleplay:  # the health check's warm-up turn: the « data missing » answer
+            return [{"recipient_id": sender, "custom": {"kind": "line", "speaker_id": "systeme",
+                                                        "speaker": "Système", "text": "données manquantes"}},
+                    {"recipient_id": sender, "custom": {"kind": "state", "state": {}, "ended": False,
+                                                        "outcome": None, "error": "absent"}}]
+        digest = roleplay["persona_ref"]["hash"]
+        if "persona" in roleplay:
+            assert persona_hash(roleplay["persona"]) == digest, "le corps ne correspond pas à son empreinte"
+            self.personas[digest] = roleplay["persona"]
+        if digest not in self.personas:
+            self.missing.append({"sender": sender, "text": text, "metadata": metadata})
+            return [{"recipient_id": sender, "custom": {
+                "kind": "state", "state": roleplay.get("state") or {}, "ended": False, "outcome": None,
+                "nlu": {"intent": "greet", "confidence": 0.9}, "error": "persona_missing",
+                "persona_missing": True, "persona_hash": digest}}]
         self.calls.append({"sender": sender, "text": text, "metadata": metadata})
-        persona = metadata["roleplay"]["persona"]
-        speaker = persona["speakers"][0]
+        speaker = self.personas[digest]["speakers"][0]
         count = len(self.calls)
         return [
             {"recipient_id": sender, "custom": {"kind": "line", "speaker_id": speaker["id"],

@@ -14,16 +14,23 @@ from api.services.throttle import FallbackStore
 router = APIRouter(prefix="/api/health", tags=["santé"])
 
 
-@router.get("", summary="État de la base, du serveur Rasa, du serveur d'actions et de Redis (s'il est configuré)",
+@router.get("", summary="État de la base, du serveur Rasa, du serveur d'actions, d'un tour d'essai et de Redis "
+                        "(s'il est configuré)",
             responses={503: {"description": "Une partie est indisponible (même corps, `status: degraded`)"}})
 def health(request: Request, db: SessionDep, rasa: RasaDep) -> JSONResponse:
-    """200 when every part the app uses is up, 503 with the same body otherwise."""
+    """200 when every part the app uses is up and one warm-up turn has gone through them (once per
+    app process: the first call waits for it), 503 with the same body otherwise."""
     try:
         db.exec(text("SELECT 1"))  # type: ignore[call-overload]
         database: dict[str, Any] = {"ok": True, "detail": "joignable"}
     except Exception as error:  # any driver error means "down" here
         database = {"ok": False, "detail": f"injoignable ({error.__class__.__name__})"}
     parts = {"database": database, "rasa": rasa.rasa_status(), "action_server": rasa.action_server_status()}
+    if parts["rasa"]["ok"] and parts["action_server"]["ok"]:
+        # Up is not enough: 200 only once a turn went through (the next candidate turn is fast).
+        parts["round_trip"] = request.app.state.warm.check(rasa)
+    else:
+        parts["round_trip"] = {"ok": False, "detail": "en attente de Rasa et du serveur d'actions"}
     store = request.app.state.throttle.store
     if isinstance(store, FallbackStore):  # REDIS_URL is set
         parts["redis"] = store.health()

@@ -17,6 +17,7 @@ Pending turns are left out of the history sent to Rasa and out of scoring until 
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +33,9 @@ from api.services.rasa_client import RasaClient, RasaUnavailable
 from api.services.scoring import answered_turns, score_session
 from api.validation import TextRefused, clean_message
 from personas.engine import opening_lines
+from personas.fingerprint import persona_ref
 from personas.schema import Persona
+from scoring.schema import READING_CONTEXT_TURNS
 
 
 def persona_unavailable(reason: str) -> str:
@@ -122,9 +125,53 @@ def start_or_resume_assignment(db: Session, candidate: User, assignment: Assignm
 
 
 def _history(turns: list[Turn]) -> list[dict[str, Any]]:
-    """What the persona heard so far: pending candidate turns are not part of the conversation yet."""
-    turns = answered_turns(turns)
+    """The last turns the persona heard, as many as the turn's reading looks at (the engine itself
+    reads only its state): pending candidate turns are not part of the conversation yet. Why not
+    all of them: the metadata travels through Rasa on every turn, a whole conversation made each
+    turn cost more than the one before."""
+    turns = answered_turns(turns)[-READING_CONTEXT_TURNS:]
     return [{"speaker_role": t.speaker_role, "speaker_id": t.speaker_id, "text": t.text} for t in turns]
+
+
+_REFS: OrderedDict[str, dict[str, str]] = OrderedDict()
+_REFS_MAX = 4096
+
+
+def session_persona_ref(session: RoleplaySession) -> dict[str, str]:
+    """The persona ref of a session, hashed once per session and process (the snapshot is pinned:
+    it never changes after the session starts)."""
+    ref = _REFS.get(session.id)
+    if ref is None:
+        ref = _REFS[session.id] = persona_ref(session.persona_snapshot)
+        while len(_REFS) > _REFS_MAX:
+            _REFS.popitem(last=False)
+    return ref
+
+
+def turn_sender(session_id: str, turn_index: int) -> str:
+    """Rasa's conversation id for one candidate turn: a new one per turn, the same for its retries.
+
+    Why: the app owns the conversation (state, history, persona), Rasa needs none of it. With one
+    Rasa conversation per session, Rasa's tracker kept every past message with its metadata, read
+    and wrote it whole on every turn and sent it whole to the action server: each turn cost more
+    than the last. One conversation per turn keeps each tracker a few events long, so a Rasa
+    restart, or a turn served by another Rasa server, loses nothing.
+    """
+    return f"{session_id}:{turn_index}"
+
+
+def _ask_rasa(rasa: RasaClient, sender: str, text: str, metadata: dict[str, Any],
+              snapshot: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One turn through Rasa, the persona named by its ref; sent again once with the persona's body
+    when the action server answers that it does not hold that persona yet (see docs/contracts.md)."""
+    lines, state_message = _parse_reply(rasa.send(sender, text, metadata))
+    if not state_message.get("persona_missing"):
+        return lines, state_message
+    with_body = {"roleplay": {**metadata["roleplay"], "persona": snapshot}}
+    lines, state_message = _parse_reply(rasa.send(sender, text, with_body))
+    if state_message.get("persona_missing"):
+        raise RasaUnavailable("le serveur d'actions ne reçoit pas le persona de la session")
+    return lines, state_message
 
 
 def _parse_reply(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -148,19 +195,20 @@ def _forward(db: Session, rasa: RasaClient, session: RoleplaySession, candidate_
     """Send a stored candidate turn to Rasa and store the persona's answer."""
     turns = turns_of(db, session.id)
     previous = [t for t in turns if t.id != candidate_turn.id]
+    turn_index = sum(1 for t in answered_turns(previous) if t.speaker_role == "candidate")
+    snapshot = session.persona_snapshot
     metadata = {"roleplay": {
         "session_id": session.id,
         "seed": session.seed,
-        "turn_index": sum(1 for t in answered_turns(previous) if t.speaker_role == "candidate"),
-        "persona": session.persona_snapshot,
+        "turn_index": turn_index,
+        "persona_ref": session_persona_ref(session),  # the body only if the action server asks for it
         "state": session.state,
         "history": _history(previous),
     }}
     text = candidate_turn.text
     db.commit()  # end the read transaction: no pooled connection is held while Rasa thinks
     try:
-        messages = rasa.send(session.id, text, metadata)
-        lines, state_message = _parse_reply(messages)
+        lines, state_message = _ask_rasa(rasa, turn_sender(session.id, turn_index), text, metadata, snapshot)
     except RasaUnavailable as error:
         raise ApiError(503, "persona_unavailable", persona_unavailable(str(error)),
                        extra={"turn_id": candidate_turn.id, "reason": str(error)}) from error

@@ -10,9 +10,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from bot.actions.persona_cache import PERSONAS, PersonaCache, PersonaMissing
 from personas.engine import CandidateTurn, TurnSignals, play_turn
 from personas.errors import PersonaError
-from personas.loader import parse_persona
 from personas.schema import Persona
 
 # (candidate text, history, persona) -> the turn reading as JSON (scoring.schema.TurnReading), or None
@@ -55,14 +55,25 @@ def _missing(nlu: dict[str, Any], state: Any, detail: str, text: str = MISSING_S
     ]
 
 
-def reply_messages(message: dict[str, Any], roleplay: Any, reading_fn: ReadingFn | None = None) -> list[dict[str, Any]]:
+def persona_missing(nlu: dict[str, Any], state: Any, digest: str) -> list[dict[str, Any]]:
+    """No line, one state message saying which persona body to send: the app sends the same turn
+    again with ``persona`` (see docs/contracts.md). Nothing was played, the state is unchanged."""
+    return [{"kind": "state", "state": state if isinstance(state, dict) else {}, "ended": False, "outcome": None,
+             "nlu": nlu, "error": "persona_missing", "persona_missing": True, "persona_hash": digest}]
+
+
+def reply_messages(message: dict[str, Any], roleplay: Any, reading_fn: ReadingFn | None = None,
+                   cache: PersonaCache | None = None) -> list[dict[str, Any]]:
     """The custom JSON messages (lines, then one state) answering the candidate message.
 
-    The state message carries the turn's reading, which the API stores with the turn: the engine
-    acted on exactly that reading, and the report reuses it.
+    The persona comes from `cache` (the process's own by default) by ``persona_ref.hash``, or from
+    the ``persona`` body sent with the turn, checked against that hash once. The state message
+    carries the turn's reading, which the API stores with the turn: the engine acted on exactly
+    that reading, and the report reuses it.
     """
     nlu = _nlu(message)
-    if not isinstance(roleplay, dict) or not isinstance(roleplay.get("persona"), dict):
+    if not isinstance(roleplay, dict) or (roleplay.get("persona_ref") is None
+                                          and not isinstance(roleplay.get("persona"), dict)):
         return _missing(nlu, None, "metadata.roleplay.persona absent")
     state = roleplay.get("state")
     seed = roleplay.get("seed")
@@ -72,7 +83,9 @@ def reply_messages(message: dict[str, Any], roleplay: Any, reading_fn: ReadingFn
     if not isinstance(seed, int) or isinstance(seed, bool):
         return _missing(nlu, state, "metadata.roleplay.seed invalide")
     try:
-        persona = parse_persona(roleplay["persona"], "metadata.roleplay.persona")
+        persona = (cache if cache is not None else PERSONAS).resolve(roleplay)
+    except PersonaMissing as missing:
+        return persona_missing(nlu, state, str(missing))
     except PersonaError as exc:
         return _missing(nlu, state, str(exc))
     text = message.get("text") if isinstance(message.get("text"), str) else ""

@@ -65,7 +65,12 @@ def test_design_loop_from_template_to_try_it_and_round_trip(client: TestClient, 
         assert reply.status_code == 200, reply.text
         state = client.get(f"/api/studio/trials/{trial['session_id']}/state", headers=trainer).json()
         assert state["state"] == {"turns": expected} and state["turn"] == expected
-    assert rasa.calls[-1]["metadata"]["roleplay"]["persona"]["title"] == "Essai atelier"
+    # The draft is named by its content hash; its body went to Rasa once, when asked for it.
+    sent = [c["metadata"]["roleplay"] for c in rasa.calls]
+    assert [("persona" in r) for r in sent[-2:]] == [True, False]
+    assert sent[-2]["persona"]["title"] == "Essai atelier"
+    assert sent[-1]["persona_ref"]["hash"] == sent[-2]["persona_ref"]["hash"]
+    assert len(rasa.missing) >= 1 and rasa.missing[-1]["metadata"]["roleplay"]["persona_ref"] == sent[-2]["persona_ref"]
     session = client.get(f"/api/sessions/{trial['session_id']}", headers=trainer).json()
     assert session["mode"] == "trial" and session["persona_version"] == "atelier-v2"
 

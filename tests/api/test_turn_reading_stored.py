@@ -27,10 +27,13 @@ class ActionOnlyRasa:
         self.readings: list[dict[str, Any] | None] = []
 
     def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-        intent = self.intents.pop(0) if self.intents else "inform"
+        intent = self.intents[0] if self.intents else "inform"
         message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
         out = reply_messages(message, metadata["roleplay"], signals.read_turn)
-        self.readings.append(out[-1].get("reading"))
+        if not out[-1].get("persona_missing"):  # asked for the persona's body: the app sends the turn again
+            self.readings.append(out[-1].get("reading"))
+            if self.intents:
+                self.intents.pop(0)
         return [{"recipient_id": sender, "custom": m} for m in out]
 
     def rasa_status(self) -> dict[str, Any]:
