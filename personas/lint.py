@@ -22,6 +22,14 @@ ONCE_SITUATIONS = frozenset(
     {"opening", "timeout", "closing_open_objection", "walk_out", "no_deal", "goodbye", "success"}
 )
 REACHABLE_TRUST = 0.95
+# A situation that can recur needs this many variants, or the persona repeats itself within a session.
+MIN_VARIANTS = 3
+
+
+def _too_few(count: int) -> str:
+    if count == 1:
+        return "une seule variante, elle sera répétée (il en faut au moins 3)"
+    return f"{count} variantes seulement, elles seront répétées (il en faut au moins {MIN_VARIANTS})"
 
 
 def lint_persona(persona: Persona, scripts_dir: Path | None = None) -> list[str]:
@@ -94,10 +102,10 @@ def _static(p: Persona) -> list[str]:
         situation = SITUATIONS.get(key)
         if situation is not None and situation.every_speaker:
             for speaker, variants in by_speaker.items():
-                if len(variants) == 1:
-                    warnings.append(f"lines.{key}.{speaker}: une seule variante, elle sera répétée")
-        elif sum(len(v) for v in by_speaker.values()) == 1:
-            warnings.append(f"lines.{key}: une seule variante, elle sera répétée")
+                if len(variants) < MIN_VARIANTS:
+                    warnings.append(f"lines.{key}.{speaker}: {_too_few(len(variants))}")
+        elif (count := sum(len(v) for v in by_speaker.values())) < MIN_VARIANTS:
+            warnings.append(f"lines.{key}: {_too_few(count)}")
     summary_lines = [t for v in p.lines.get("closing_without_summary", {}).values() for t in v]
     if summary_lines and not any("concrètement" in t for t in summary_lines):
         warnings.append("lines.closing_without_summary: aucune variante ne demande « concrètement, on fait quoi ? »")

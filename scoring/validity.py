@@ -380,7 +380,8 @@ def _search(usable: Usable, current: Sequence[float], fs: FitSettings) -> tuple[
     def score(th: Sequence[float]) -> float:
         return round(_objective(_levels(usable, th), ys, fs.bias_weight, fs.zero_weight) - fs.shrink * distance(th), 6)
 
-    best = max(itertools.combinations_with_replacement(grid, 3),
+    # Strictly increasing: every level stays reachable (equal thresholds would drop a level for good).
+    best = max(itertools.combinations(grid, 3),
                key=lambda th: (score(th), -distance(th), tuple(-x for x in th)))
     return list(best), score(best)
 
@@ -432,7 +433,7 @@ def fit_thresholds(data: GradedSet, part: str, rubrics: dict[int, Rubric], step:
                    measures: Measures | None = None, weights: bool = False,
                    weight_gain: float = 0.05) -> list[FitResult]:
     """Search every automatic criterion's thresholds on ``part`` (never the untouched one by design of
-    the command). Exhaustive over non-decreasing triples on a grid of ``step``. With a few dozen graded
+    the command). Exhaustive over strictly increasing triples on a grid of ``step``. With a few dozen graded
     transcripts per bloc, free thresholds would chase noise: the objective loses ``shrink`` per unit of
     distance from the current thresholds, so they move only for a real gain. Ties go to the triple
     closest to the current one, then the lowest, so the result is the same on every run. With

@@ -42,8 +42,8 @@ def test_check_reports_invalid_file_and_fails(tmp_path):
 
 
 def test_lint_library_is_clean_of_behaviour_warnings():
-    proc = cli("lint", "personas/library")
-    assert proc.returncode == 0, proc.stderr
+    proc = cli("lint", "--strict", "personas/library")  # strict: any warning (e.g. < 3 variants) fails
+    assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "candidat fort" not in proc.stdout
     assert "candidat faible" not in proc.stdout
 
@@ -62,9 +62,11 @@ def test_lint_warns_about_unreachable_need_and_single_variant(tmp_path):
     data = copy.deepcopy(raw(first_of_bloc(2)))
     data["needs"][0]["min_trust"] = 0.99
     data["lines"]["clarify"] = ["Pardon ?"]
+    data["lines"]["guarded"] = ["Plus tard.", "On verra."]
     proc = cli("lint", write(tmp_path, data))
     assert "needs.0.min_trust: seuil de confiance pratiquement inatteignable" in proc.stdout
     assert "lines.clarify: une seule variante" in proc.stdout
+    assert "lines.guarded: 2 variantes seulement, elles seront répétées (il en faut au moins 3)" in proc.stdout
 
 
 def test_lint_invalid_file_fails(tmp_path):
