@@ -50,6 +50,11 @@ class Transcript(BaseModel):
     outcome: str | None
 
 
+# The session seed the scripts are written for: a Bloc 4 buyer draws its thresholds from the seed, and a
+# script's fixed prices fit the form this seed draws (a real candidate adapts to any form).
+SCRIPT_SEED = 7
+
+
 def load_scripts(persona_id: str, folder: Path | None = None) -> PersonaScripts | None:
     """The scripts of a persona, or None when none are written yet."""
     path = (folder or SCRIPTS_DIR) / f"{persona_id}.yaml"
@@ -82,7 +87,8 @@ def signals_from_intent(intent: str) -> TurnSignals:
     )
 
 
-def run_script(persona: Persona, steps: list[ScriptStep], seed: int = 7, with_signals: bool = False) -> Transcript:
+def run_script(persona: Persona, steps: list[ScriptStep], seed: int = SCRIPT_SEED,
+               with_signals: bool = False) -> Transcript:
     """Play the steps through the engine until the end; stops early if the persona ends the session."""
     state: dict[str, Any] | None = None
     turns: list[tuple[str, list[Line]]] = []

@@ -13,7 +13,7 @@ import pytest
 
 from personas.loader import load_library
 from personas.schema import SUCCESS_OUTCOMES
-from personas.scripts import script_pairs
+from personas.scripts import SCRIPT_SEED, script_pairs
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -22,11 +22,14 @@ PERSONA_IDS = sorted(load_library())
 
 
 def play(stack: Any, persona_id: str, texts: list[str]) -> dict[str, Any]:
-    """Play the texts until the persona ends the session; return the stored session."""
+    """Play the texts until the persona ends the session; return the stored session.
+
+    A trainer plays them, with the seed the scripts are written for: their prices are fixed, and a
+    Bloc 4 buyer draws its thresholds per session from the seed (a candidate's seed is ignored)."""
     with httpx.Client(base_url=stack.app_url, timeout=60) as client:
-        token = client.post("/api/auth/login", json={"username": "demo-candidat", "password": DEMO_PASSWORD})
+        token = client.post("/api/auth/login", json={"username": "demo-formateur", "password": DEMO_PASSWORD})
         client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        session = client.post("/api/sessions", json={"persona_id": persona_id}).json()
+        session = client.post("/api/sessions", json={"persona_id": persona_id, "seed": SCRIPT_SEED}).json()
         for text in texts:
             response = client.post(f"/api/sessions/{session['id']}/messages", json={"text": text})
             if response.status_code == 409:
