@@ -15,16 +15,7 @@ from personas.engine.models import EngineState
 from personas.engine.thresholds import with_thresholds
 from personas.engine.voice import format_price
 from personas.schema import SUCCESS_OUTCOMES, Persona
-
-OUTCOME_FR = {
-    "deal": "accord conclu",
-    "follow_up_meeting": "rendez-vous de suite obtenu",
-    "agreement": "accord entre les membres de l'équipe",
-    "deal_below_floor": "accord signé sous le plancher ou sans contreparties suffisantes",
-    "no_deal": "pas d'accord",
-    "no_agreement": "pas d'accord entre les membres",
-    "walk_out": "l'interlocuteur a quitté l'entretien",
-}
+from scoring.engine_record import OUTCOME_FR
 
 
 class Debrief(BaseModel):

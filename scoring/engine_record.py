@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from scoring.transcript import Transcript
 
-# Outcomes in the engine's words, said in French for the report (same wording as personas.debrief).
+# Outcomes in the engine's words, said in French for the report (personas.debrief says them too).
 OUTCOME_FR = {
     "deal": "accord conclu",
     "follow_up_meeting": "rendez-vous de suite obtenu",

@@ -18,17 +18,21 @@ from scoring.transcript import Transcript
 
 
 def thresholds_of(session: RoleplaySession) -> dict[str, Any] | None:
-    """The Bloc 4 price thresholds of the pinned persona, so the grid can place the final price."""
+    """The Bloc 4 price thresholds this session played, so the grid can place the final price: the
+    buyer's draw within the persona's band as the engine recorded it (``state.thresholds``), else the
+    pinned persona's own."""
     negotiation = (session.persona_snapshot or {}).get("negotiation")
     if not isinstance(negotiation, dict):
         return None
+    drawn = (session.state or {}).get("thresholds")
+    buyer = drawn if isinstance(drawn, dict) else negotiation
     return {
         "unit_label": negotiation.get("unit_label", "€ HT"),
         "list_price": negotiation.get("candidate_list_price"),
         "floor": negotiation.get("candidate_floor"),
-        "buyer_opening": negotiation.get("opening"),
-        "buyer_target": negotiation.get("target"),
-        "walk_away": negotiation.get("walk_away"),
+        "buyer_opening": buyer.get("opening"),
+        "buyer_target": buyer.get("target"),
+        "walk_away": buyer.get("walk_away"),
     }
 
 

@@ -22,6 +22,23 @@ def test_bloc4_transcripts_carry_the_persona_thresholds() -> None:
     assert transcript.negotiation.floor == bloc4.negotiation.candidate_floor
 
 
+def test_bloc4_transcripts_carry_the_sessions_own_draw() -> None:
+    """A buyer with a band plays thresholds drawn per session: the grid places the price against those."""
+    from personas.engine.thresholds import draw_thresholds
+
+    bloc4 = next(p for p in load_library().values() if p.bloc == 4 and p.negotiation and p.negotiation.session_band)
+    assert bloc4.negotiation is not None
+    drawn = next(d for seed in range(1, 50) if (d := draw_thresholds(bloc4.negotiation, seed)).factor != 1.0)
+    session = session_for(bloc4.id)
+    session.state = {"thresholds": drawn.model_dump(mode="json")}
+    negotiation = transcript_of(session, []).negotiation
+    assert negotiation is not None
+    assert (negotiation.buyer_opening, negotiation.buyer_target, negotiation.walk_away) == (
+        drawn.opening, drawn.target, drawn.walk_away)
+    assert negotiation.walk_away != bloc4.negotiation.walk_away
+    assert negotiation.floor == bloc4.negotiation.candidate_floor  # the candidate's brief never moves
+
+
 def test_bloc2_transcripts_have_no_thresholds() -> None:
     bloc2 = next(p for p in load_library().values() if p.bloc == 2)
     assert transcript_of(session_for(bloc2.id), []).negotiation is None
