@@ -51,6 +51,7 @@ def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             if url != "sqlite://":
                 cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         if transactional_ddl:

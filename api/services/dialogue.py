@@ -21,8 +21,9 @@ from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from api.errors import ApiError
@@ -46,6 +47,19 @@ def persona_unavailable(reason: str) -> str:
 
 def turns_of(db: Session, session_id: str) -> list[Turn]:
     return list(db.exec(select(Turn).where(Turn.session_id == session_id).order_by(col(Turn.seq))))
+
+
+def _conversation_turns(db: Session, session_id: str) -> list[Turn]:
+    """The session's turns without their JSON columns (readings, engine states, NLU), loaded only if
+    touched: a turn needs the words said, not thirty stored readings decoded on every message."""
+    return list(db.exec(select(Turn).where(Turn.session_id == session_id).order_by(col(Turn.seq))
+                        .options(defer(Turn.reading), defer(Turn.state), defer(Turn.nlu))))  # type: ignore[arg-type]
+
+
+def _next_seq(db: Session, session_id: str) -> int:
+    """The position of the next turn of a session (the caller holds the session lock)."""
+    last = db.exec(select(func.max(Turn.seq)).where(Turn.session_id == session_id)).one()
+    return 0 if last is None else int(last) + 1
 
 
 def lock_session(db: Session, session_id: str) -> RoleplaySession:
@@ -193,7 +207,7 @@ def _parse_reply(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
 
 def _forward(db: Session, rasa: RasaClient, session: RoleplaySession, candidate_turn: Turn) -> list[Turn]:
     """Send a stored candidate turn to Rasa and store the persona's answer."""
-    turns = turns_of(db, session.id)
+    turns = _conversation_turns(db, session.id)
     previous = [t for t in turns if t.id != candidate_turn.id]
     turn_index = sum(1 for t in answered_turns(previous) if t.speaker_role == "candidate")
     snapshot = session.persona_snapshot
@@ -218,8 +232,7 @@ def _forward(db: Session, rasa: RasaClient, session: RoleplaySession, candidate_
     if candidate_turn.status != TurnStatus.pending:  # a concurrent retry stored its answer first
         db.commit()
         return replies_to(db, candidate_turn)
-    turns = turns_of(db, session.id)
-    next_seq = max(t.seq for t in turns) + 1
+    next_seq = _next_seq(db, session.id)
     stored: list[Turn] = []
     for offset, line in enumerate(lines):
         stored.append(Turn(
@@ -331,9 +344,8 @@ def _insert_turn(db: Session, session: RoleplaySession, text: str, client_key: s
     pending = oldest_pending(db, session.id)
     if pending is not None:
         raise turn_pending_error(pending)
-    turns = turns_of(db, session.id)
     candidate_turn = Turn(
-        session_id=session.id, seq=(turns[-1].seq + 1) if turns else 0, speaker_role="candidate",
+        session_id=session.id, seq=_next_seq(db, session.id), speaker_role="candidate",
         speaker_id="candidate", speaker_name="Candidat·e", text=text, status=TurnStatus.pending,
         client_key=client_key,
     )

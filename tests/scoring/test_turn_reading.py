@@ -210,3 +210,20 @@ def test_topics_by_keyword_and_lemma_never_by_a_function_word():
                "keywords": ["enseigne", "pénalit"]}]
     item = {"id": 1, "text": "Qu'est-ce qui coince le plus avec vos enseignes ?", "topics": topics}
     assert annotate_turns([item])[0].topics == ["need:enseignes"]
+
+
+def test_context_bags_are_kept_across_calls_and_change_nothing():
+    """The action server reads one turn per call with the turns before it: their bags are computed
+    once, and a reading made with bags from the cache equals one made from scratch."""
+    from scoring.annotate import _ContextBags
+
+    text = ("Si je comprends bien, vos fourgons font 300 km par jour, vous avez déjà 50 bornes au dépôt et la "
+            "ZFE ne vous concerne pas vraiment.")
+    _ContextBags._cache.clear()
+    first = read(text, ZFE_CONTEXT, genre="sales")
+    kept = len(_ContextBags._cache)
+    assert kept >= 1
+    second = read(text, ZFE_CONTEXT, genre="sales")
+    assert len(_ContextBags._cache) == kept
+    assert second.model_dump() == first.model_dump()
+    assert first.reformulation_accuracy == "inaccurate"
