@@ -22,7 +22,8 @@ from scoring.extensions import markers_of
 from scoring.lexicon import load_lexicon
 from scoring.pipeline import get_nlp, light_docs, token_docs
 from scoring.question_subtype import is_relance, is_stakeholder_question, question_subtype
-from scoring.reformulation import config_for, detect_reformulation
+from scoring.reformulation import ReformulationEvidence, config_for, detect_reformulation, reformulation_evidence
+from scoring.reformulation_model import shipped_model
 from scoring.schema import (
     AmountOut,
     AnnotateInput,
@@ -174,12 +175,36 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
     return out
 
 
+def _reformulation_context(item: AnnotateInput, bags: dict[str, ContentBag]
+                           ) -> tuple[list[tuple[int, str, ContentBag]], bool]:
+    """The context as the reformulation detector reads it, and whether the partner's last turn asked."""
+    ctx: list[tuple[int, str, ContentBag]] = [(i, c.speaker, bags[c.text]) for i, c in enumerate(item.context)]
+    asked = bool(item.context) and item.context[-1].speaker == "other" and "?" in item.context[-1].text
+    return ctx, asked
+
+
+def evidence_of(item: AnnotateInput | dict[str, Any]) -> ReformulationEvidence | None:
+    """The reformulation evidence of one turn, computed exactly as ``annotate_turns`` does (for
+    fitting ``scoring.reformulation_model`` on labelled turns)."""
+    parsed = _coerce(item)
+    lang = check_language(parsed.lang)
+    nlp = get_nlp(lang)
+    doc = nlp(parsed.text)
+    bags = {parsed.text: content_bag(doc, lang)}
+    bags.update(_context_bags(nlp, lang, [c.text for c in parsed.context if c.text not in bags]))
+    ctx, asked = _reformulation_context(parsed, bags)
+    return reformulation_evidence(doc, bags[parsed.text], ctx, config_for(lang, parsed.genre), lang,
+                                  other_question=asked, genre=parsed.genre)
+
+
 def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBag],
                 partner_docs: _PartnerDocs) -> TurnAnnotation:
     bag = bags[item.text]
-    ctx: list[tuple[int, str, ContentBag]] = [(i, c.speaker, bags[c.text]) for i, c in enumerate(item.context)]
-    asked = bool(item.context) and item.context[-1].speaker == "other" and "?" in item.context[-1].text
-    ref = detect_reformulation(doc, bag, ctx, config_for(lang, item.genre), lang, other_question=asked)
+    ctx, asked = _reformulation_context(item, bags)
+    # The fitted model weighs the evidence for the product's own conversations (sales, negotiation,
+    # mediation), which it was fitted on; a turn of unknown genre keeps the hand-calibrated weights.
+    ref = detect_reformulation(doc, bag, ctx, config_for(lang, item.genre), lang, other_question=asked,
+                               genre=item.genre, model=shipped_model(lang) if item.genre else None)
     summ = detect_summary(doc, bag, [b for _, _, b in ctx], lang)
     markers = [Marker(family=m.label_, text=m.text, start=m.start_char, end=m.end_char)
                for m in (doc._.markers or [])]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from spacy.tokens import Doc, Span
 
@@ -156,6 +158,65 @@ def _pronoun_shares(doc: Doc, lang: str) -> tuple[float, float, bool]:
     return second / len(words), first / len(words), frame
 
 
+@dataclass(frozen=True)
+class ReformulationEvidence:
+    """What the detector looks at, one number each: the hand-weighted score and the fitted model
+    (``scoring.reformulation_model``) read the same evidence, so the juror's evidence is the same
+    whichever decides."""
+
+    strong: float
+    weak: float
+    frame: float
+    overlap: float
+    soft_overlap: float
+    similarity: float
+    you: float
+    me: float
+    interrogative: float
+    statement: float
+    advice: float
+    fragment: float
+    other_spoke: float
+    other_asked: float
+    social: float
+    company: float
+    aggressive: float
+    offer: float
+    alternative: float
+    answer: float
+    related: float
+    checkable: float
+    words: float
+    shared_words: float
+    check_marker: float
+    leading: float
+    mediation: float
+    negotiation: float
+    shared_numbers: float
+    past_second: float
+    # The turn's first words, lowercased: how a restatement opens (« donc vous… », « vous me disiez »)
+    # is learnt from data as hashed n-grams rather than listed.
+    opening: tuple[str, ...] = ()
+
+    def vector(self) -> list[float]:
+        """The evidence in field order, with the products the linear model cannot form itself."""
+        base = [float(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "opening"]
+        return [*base, self.strong * self.related, self.strong * self.overlap, self.overlap * self.statement,
+                self.interrogative * self.overlap, self.strong * self.interrogative]
+
+
+FEATURE_NAMES = [f.name for f in dataclasses.fields(ReformulationEvidence) if f.name != "opening"] + [
+    "strong*related", "strong*overlap", "overlap*statement", "interrogative*overlap", "strong*interrogative"]
+
+
+class ReformulationScorer(Protocol):
+    """A fitted decision over the evidence (``scoring.reformulation_model.ReformulationModel``)."""
+
+    threshold: float
+
+    def probability(self, evidence: ReformulationEvidence) -> float: ...
+
+
 def detect_reformulation(
     doc: Doc,
     bag: ContentBag,
@@ -163,12 +224,69 @@ def detect_reformulation(
     config: ReformulationConfig,
     lang: str = "fr",
     other_question: bool = False,
+    genre: str | None = None,
+    model: ReformulationScorer | None = None,
 ) -> ReformulationResult:
     """Decide whether ``doc`` reformulates one of the interlocutor's turns in ``context``.
 
     ``context`` holds ``(index, speaker, bag)`` oldest first; only "other" turns can be targets.
     ``other_question``: the interlocutor's last turn asked something (so « Oui, … » answers it).
+    ``model``: a fitted decision over the same evidence (French); without it, the weights of ``config``.
     """
+    res, evidence, best_index = _evidence(doc, bag, context, config, lang, other_question, genre)
+    if evidence is None:
+        return res
+    if model is not None:
+        score = model.probability(evidence)
+        # By definition an answer to the partner's question (« Oui, … ») restates nothing of theirs,
+        # however many of their words it reuses: the labelled sets hold too few for the fit to learn it.
+        ok = score >= model.threshold and not evidence.answer
+    else:
+        score = _hand_score(evidence, config)
+        ok = score >= config.threshold and bool(evidence.related)
+    res.score = round(score, 3)
+    res.is_reformulation = bool(ok)
+    if ok:
+        res.target_index = best_index
+    return res
+
+
+def _hand_score(e: ReformulationEvidence, config: ReformulationConfig) -> float:
+    """The hand-calibrated linear score (English, and French when no fitted model is shipped)."""
+    return (config.w_strong * e.strong + config.w_weak * e.weak + config.w_frame * e.frame
+            + max(config.w_overlap * e.overlap, config.w_soft_overlap * e.soft_overlap)
+            + config.w_similarity * max(0.0, e.similarity - 0.4)
+            + config.w_you * e.you - config.w_question * (e.interrogative and not e.strong)
+            - config.w_first_person * e.me + config.w_statement * e.statement
+            - config.w_advice * e.advice - config.w_fragment * e.fragment + config.w_other_spoke * e.other_spoke
+            - config.w_social * e.social - config.w_company * e.company
+            - config.w_aggressive * e.aggressive - config.w_offer * e.offer
+            - config.w_alternative * e.alternative - config.w_answer * e.answer)
+
+
+def reformulation_evidence(
+    doc: Doc,
+    bag: ContentBag,
+    context: list[tuple[int, str, ContentBag]],
+    config: ReformulationConfig,
+    lang: str = "fr",
+    other_question: bool = False,
+    genre: str | None = None,
+) -> ReformulationEvidence | None:
+    """The evidence of one turn (None when the interlocutor has said nothing yet): what a model is
+    fitted on."""
+    return _evidence(doc, bag, context, config, lang, other_question, genre)[1]
+
+
+def _evidence(
+    doc: Doc,
+    bag: ContentBag,
+    context: list[tuple[int, str, ContentBag]],
+    config: ReformulationConfig,
+    lang: str,
+    other_question: bool,
+    genre: str | None,
+) -> tuple[ReformulationResult, ReformulationEvidence | None, int | None]:
     asking = [s for s in (doc._.question_spans or []) if s._.interrogative]
     strong = [m for m in markers_of(doc, "reformulation_strong") if not marker_points_elsewhere(m)]
     if config.strong_outside_questions:
@@ -187,7 +305,7 @@ def detect_reformulation(
         checked = [m for m in strong if m.label_ != "reformulation_check"]  # nothing to check against
         res.is_reformulation = bool(checked)
         res.score = 1.0 if checked else 0.0
-        return res
+        return res, None, None
     res.context_checked = True
     union = ContentBag(frozenset().union(*(o.keys for _, _, o in others)), None,
                        frozenset().union(*(o.forms for _, _, o in others)))
@@ -203,30 +321,32 @@ def detect_reformulation(
                or best_sim >= config.related_similarity)
     you, me, frame = _pronoun_shares(doc, lang)
     interrogative = bool(doc._.interrogative)
-    advice = bool(markers_of(doc, "advice"))
     words = sum(1 for t in doc if not (t.is_punct or t.is_space))
-    fragment = words <= 3 and ov_union == 0
-    other_spoke = len(others[-1][2].keys) >= config.other_spoke_words
     other_asked = bool(context) and context[-1][1] == "other" and other_question
-    social = bool(config.w_social) and words <= config.social_max_words and bool(markers_of(doc, "social"))
     company = sum(1 for t in doc if t.lower_ in _COMPANY.get(lang, set())) / max(1, words)
-    answer = other_asked and _ANSWER_OPENING.match(doc.text) is not None
     anchored = bool(strong or weak) or ov_union > 0 or soft > 0 or you > 0
-    statement = not doc._.is_question and (anchored or not config.statement_needs_anchor)
-    offer = any(n["move"] in ("offer", "concession") for n in (doc._.negotiation or []))
-    score = (config.w_strong * bool(strong) + config.w_weak * bool(weak) + config.w_frame * frame
-             + max(config.w_overlap * ov_union, config.w_soft_overlap * soft)
-             + config.w_similarity * max(0.0, best_sim - 0.4)
-             + config.w_you * min(1.0, you * 5) - config.w_question * (interrogative and not strong)
-             - config.w_first_person * min(1.0, me * 5) + config.w_statement * statement
-             - config.w_advice * advice - config.w_fragment * fragment + config.w_other_spoke * other_spoke
-             - config.w_social * social - config.w_company * min(1.0, company * 5)
-             - config.w_aggressive * (doc._.assertiveness == "aggressive") - config.w_offer * offer
-             - config.w_alternative * (doc._.question_form == "alternative") - config.w_answer * answer)
-    res.overlap, res.similarity, res.score = round(ov_union, 3), round(best_sim, 3), round(score, 3)
-    res.shared_words = sorted(shared(bag, union))
-    ok = score >= config.threshold and related
-    res.is_reformulation = bool(ok)
-    if ok:
-        res.target_index = best_index
-    return res
+    shared_words = sorted(shared(bag, union))
+    evidence = ReformulationEvidence(
+        strong=float(bool(strong)), weak=float(bool(weak)), frame=float(frame), overlap=ov_union,
+        soft_overlap=soft, similarity=best_sim, you=min(1.0, you * 5), me=min(1.0, me * 5),
+        interrogative=float(interrogative),
+        statement=float(not doc._.is_question and (anchored or not config.statement_needs_anchor)),
+        advice=float(bool(markers_of(doc, "advice"))), fragment=float(words <= 3 and ov_union == 0),
+        other_spoke=float(len(others[-1][2].keys) >= config.other_spoke_words), other_asked=float(other_asked),
+        social=float(bool(config.w_social) and words <= config.social_max_words and bool(markers_of(doc, "social"))),
+        company=min(1.0, company * 5), aggressive=float(doc._.assertiveness == "aggressive"),
+        offer=float(any(n["move"] in ("offer", "concession") for n in (doc._.negotiation or []))),
+        alternative=float(doc._.question_form == "alternative"),
+        answer=float(other_asked and _ANSWER_OPENING.match(doc.text) is not None),
+        related=float(related), checkable=float(checkable), words=math.log1p(words),
+        shared_words=math.log1p(len(shared_words)), check_marker=float(bool(checks)), leading=float(bool(leading)),
+        mediation=float(genre == "mediation"), negotiation=float(genre == "negotiation"),
+        shared_numbers=min(3.0, float(len({t.lower_ for t in doc if any(ch.isdigit() for ch in t.text)}
+                                          & union.forms))),
+        past_second=float(you > 0 and any("Past" in t.morph.get("Tense", []) or "Imp" in t.morph.get("Tense", [])
+                                          for t in doc)),
+        opening=tuple(t.lower_ for t in doc[:5] if not t.is_space),
+    )
+    res.overlap, res.similarity = round(ov_union, 3), round(best_sim, 3)
+    res.shared_words = shared_words
+    return res, evidence, best_index
