@@ -75,7 +75,7 @@ def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTur
     ctx = TurnContext(persona=persona, state=st, reading=read_turn(turn),
                       voice=Voice(persona, st, seed, heard=turn.text))
     if ctx.reading.dates:
-        st.proposed_date = ctx.reading.dates[-1][1]
+        st.proposed_date_text, st.proposed_date = ctx.reading.dates[-1]
     _play(ctx)
     if not st.ended:
         _patience(ctx)

@@ -49,11 +49,21 @@ def join_french(left: str, right: str) -> str:
     return left + right
 
 
-def spoken_date(iso: str) -> str:
-    """« jeudi 17 avril », « jeudi 17 avril à 15 h », « … à 9 h 30 »: a date as a French speaker says it."""
+_WEEKDAY = re.compile(r"(?i)\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
+
+
+def spoken_date(iso: str, said: str | None = None) -> str:
+    """« jeudi 17 avril », « jeudi 17 avril à 15 h », « … à 9 h 30 »: a date as a French speaker says it.
+
+    ``said``: the candidate's own words for it. A role-play calendar is often fictional (« lundi
+    8 juin » when 8 June of the coming year is a Tuesday): the persona says back the weekday the
+    candidate named rather than correcting the calendar of the exercise."""
     moment = datetime.fromisoformat(iso) if "T" in iso else None
     day = moment.date() if moment is not None else date.fromisoformat(iso)
     text = format_date(day, "EEEE d MMMM", locale="fr_FR")
+    named = _WEEKDAY.search(said or "")
+    if named is not None:
+        text = named.group(1).lower() + text[text.index(" "):]
     if moment is not None and (moment.hour or moment.minute):
         text += f" à {moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
     return text

@@ -135,6 +135,8 @@ class EngineState(BaseModel):
     need_depth: dict[str, int] = Field(default_factory=dict)  # need id -> deeper layers said
     # The last date the candidate proposed (ISO day or date-time): a closing takes it up, not another day.
     proposed_date: str | None = None
+    # The words the candidate used for it (« lundi 8 juin à 10 h »): the weekday they named is said back.
+    proposed_date_text: str | None = None
     used_lines: dict[str, list[int]] = Field(default_factory=dict)
     english_turns: int = 0  # turns written in English (the first one gets the request to go on in French)
     ended: bool = False

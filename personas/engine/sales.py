@@ -16,7 +16,7 @@ from personas.engine.discovery import (
     raise_objection,
 )
 from personas.engine.facts import CLAIM_INTENTS, answer_fact
-from personas.engine.french import join_list_fr, spoken_date
+from personas.engine.french import join_french, join_list_fr, spoken_date
 from personas.engine.negotiation import deal_outcome, negotiate, price_text
 from personas.engine.reading import PRICE_INTENTS
 from personas.engine.rereading import reread, sales_intent
@@ -279,11 +279,12 @@ def _say_success(ctx: TurnContext) -> None:
     st, n = ctx.state, ctx.persona.negotiation
     if n is not None and st.negotiation is not None and st.negotiation.agreed_price is not None:
         labels = [cp.label for cp in n.can_give if cp.id in st.negotiation.counterparts_obtained]
-        traded = f", en contrepartie de {join_list_fr(labels)}" if labels else ""
+        # « en contrepartie d'un engagement », « … du paiement »: the slot meets « de » (elision, contraction).
+        traded = join_french(", en contrepartie de ", join_list_fr(labels)) if labels else ""
         ctx.voice.say_or("deal_recap", DEAL_RECAP_DEFAULT, prix=price_text(n, st.negotiation.agreed_price),
                          contreparties=traded)
     if n is None and st.proposed_date is not None:
-        ctx.voice.say_or("success_with_date", SUCCESS_WITH_DATE_DEFAULT, date=spoken_date(st.proposed_date))
+        ctx.voice.say_or("success_with_date", SUCCESS_WITH_DATE_DEFAULT, date=spoken_date(st.proposed_date, said=st.proposed_date_text))
         return
     ctx.voice.say("success")
 

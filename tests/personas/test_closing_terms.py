@@ -72,3 +72,14 @@ def test_a_deal_is_recapped_with_the_engines_price_and_counterparts():
     assert f"Je récapitule de mon côté : {digits}" in spoken
     obtained = [cp.label for cp in n.can_give if cp.id in s.state["negotiation"]["counterparts_obtained"]]
     assert obtained and all(label in spoken for label in obtained)
+    assert obtained[0].startswith("un ") and "en contrepartie d'un " in spoken  # never « de un »
+
+
+def test_the_recapped_counterparts_meet_de_the_french_way():
+    """« en contrepartie d'un engagement », « du paiement »: the engine's own words meet the trainer's labels."""
+    from personas.engine.french import join_french, join_list_fr
+
+    assert join_french(", en contrepartie de ", join_list_fr(["un engagement sur trois ans", "deux visites"])) == \
+        ", en contrepartie d'un engagement sur trois ans et deux visites"
+    assert join_french(", en contrepartie de ", join_list_fr(["le paiement à 30 jours"])) == \
+        ", en contrepartie du paiement à 30 jours"
