@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from personas.engine.context import TurnContext, clamp
 from personas.engine.cues import has_cue
-from personas.engine.discovery import answer_closed_question, matching_need, reveal_need
+from personas.engine.discovery import (
+    about_need,
+    answer_closed_question,
+    deepen_or_recall,
+    followed_up_need,
+    matching_need,
+    reveal_need,
+)
 from personas.engine.facts import answer_fact
 from personas.engine.reading import mentions
 from personas.engine.rereading import OPEN_QUESTION, question_in_disguise, reread
@@ -138,7 +145,8 @@ def _voice_grievance(ctx: TurnContext, member: TeamMember) -> bool:
 
 
 def _open(ctx: TurnContext, member: TeamMember) -> None:
-    """Invitation or open question: grievances first, then (with trust) the underlying interest."""
+    """Invitation or open question: grievances first, then (with trust) the underlying interest; a
+    question on what the member already said, by its words, gets the next layer (``deeper``)."""
     ctx.state.open_questions += ctx.reading.open_question
     ctx.state.closed_streak = 0
     ctx.adjust(trust=0.06)
@@ -146,6 +154,13 @@ def _open(ctx: TurnContext, member: TeamMember) -> None:
     if not ms.grievances_voiced and _voice_grievance(ctx, member):
         return
     need = matching_need(ctx, member.speaker)
+    opened = followed_up_need(ctx, member.speaker)
+    if need is not None and opened is not None and not about_need(ctx, need):
+        need = None  # a follow-up on what the member said, by its words, not a new topic by the intent alone
+    if need is None and opened is not None:
+        deepen_or_recall(ctx, opened, member.speaker)  # « qu'est-ce qui vous aiderait avec l'outil ? »
+        _spoke(ctx, member)
+        return
     if need is None and ctx.reading.intent in {"ask_needs", "ask_pain_points", "invite_to_speak", "ask_situation"}:
         need = next(
             (n for n in ctx.persona.needs if n.speaker == member.speaker and n.id not in ctx.state.revealed_needs), None
