@@ -37,7 +37,7 @@ OUTCOME_LABELS = PERSONA_OUTCOME_LABELS  # defined next to the outcome codes (pe
 STAGE_LABELS = {"decouverte": "découverte", "argumentation": "argumentation", "negociation": "négociation",
                 "conclusion": "conclusion"}
 BLOC_LABELS = {2: "Bloc 2 · prospection et relation client", 4: "Bloc 4 · négociation complexe",
-               5: "Bloc 5 · management d'équipe (médiation)"}
+               5: "Bloc 5 · management d'équipe (médiation, entretien individuel)"}
 PERSONA_ROLE_LABELS = {"client": "client", "cliente": "cliente", "prospect": "prospect", "acheteur": "acheteur",
                        "acheteuse": "acheteuse", "equipe": "équipe", "fournisseur": "fournisseur"}
 THRESHOLD_LABELS = {"opening": "ouverture de l'acheteur", "target": "cible de l'acheteur",

@@ -11,7 +11,7 @@ from collections import Counter
 from string import Formatter
 
 from personas.errors import Issue
-from personas.schema import Persona
+from personas.schema import TEAM_SIZES, Persona
 from personas.situations import SITUATIONS, required_situations
 
 
@@ -57,13 +57,14 @@ def _check_bloc(p: Persona) -> list[Issue]:
         issues.append(Issue("negotiation", "obligatoire pour le bloc 4 (seuils de négociation de l'acheteur)"))
     if p.bloc == 5:
         if p.team is None:
-            issues.append(Issue("team", "obligatoire pour le bloc 5 (les deux membres de l'équipe en conflit)"))
-        elif len(p.team.members) != 2:
-            issues.append(
-                Issue("team.members", f"le bloc 5 exige exactement deux membres ({len(p.team.members)} trouvés)")
-            )
-        if len(p.speakers) != 2:
-            issues.append(Issue("speakers", "le bloc 5 exige exactement deux locuteurs (les membres de l'équipe)"))
+            issues.append(Issue("team", "obligatoire pour le bloc 5 (le ou les membres de l'équipe reçus)"))
+        elif len(p.team.members) not in TEAM_SIZES:
+            found = len(p.team.members)
+            issues.append(Issue("team.members", "le bloc 5 exige un membre (entretien individuel) ou deux "
+                                f"(médiation) : {found or 'aucun'} trouvé{'s' if found > 1 else ''}"))
+        elif len(p.speakers) != len(p.team.members):
+            issues.append(Issue("speakers", "le bloc 5 exige un locuteur par membre de l'équipe "
+                                f"({len(p.team.members)} membre(s), {len(p.speakers)} locuteur(s))"))
         if p.negotiation is not None:
             issues.append(Issue("negotiation", "sans objet pour le bloc 5 (médiation)"))
         if p.end_conditions.success_outcome != "agreement":
@@ -113,7 +114,7 @@ def _check_references(p: Persona) -> list[Issue]:
             if member.speaker not in speakers:
                 issues.append(Issue(f"team.members.{i}.speaker", f"locuteur « {member.speaker} » inconnu"))
             if member.speaker in seen:
-                issues.append(Issue(f"team.members.{i}.speaker", f"« {member.speaker} » est déjà l'autre membre"))
+                issues.append(Issue(f"team.members.{i}.speaker", f"« {member.speaker} » est déjà un autre membre"))
             seen.append(member.speaker)
             for j, ref in enumerate(member.interests):
                 if ref not in needs:
@@ -201,7 +202,12 @@ def _check_lines(p: Persona) -> list[Issue]:
                             f"champ(s) {sorted(extra)} interdit(s) ici ; autorisés : {allowed}",
                         )
                     )
-    for situation in required_situations(p.bloc, p.negotiation is not None):
+    members = len(p.team.members) if p.team is not None else 2
+    if members < 2:
+        for key in sorted(k for k, s in SITUATIONS.items() if s.pair_only and k in p.lines):
+            issues.append(Issue(f"lines.{key}", "sans objet avec un seul membre (entretien individuel) : "
+                                "personne ne coupe la parole ni ne voit le manager prendre parti"))
+    for situation in required_situations(p.bloc, p.negotiation is not None, members):
         by_speaker = p.lines.get(situation.name, {})
         if not any(by_speaker.values()):
             issues.append(Issue(f"lines.{situation.name}", "situation obligatoire sans aucune réplique"))

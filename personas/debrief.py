@@ -15,7 +15,7 @@ from personas.engine.models import EngineState
 from personas.engine.thresholds import with_thresholds
 from personas.engine.voice import format_price
 from personas.schema import SUCCESS_OUTCOMES, Persona
-from scoring.engine_record import OUTCOME_FR
+from scoring.engine_record import OUTCOME_FR, OUTCOME_FR_ONE_TO_ONE
 
 
 class Debrief(BaseModel):
@@ -40,8 +40,10 @@ def debrief(persona: Persona, state: dict[str, Any]) -> Debrief:
     missed = [n.label for n in persona.needs if n.essential and n.id not in st.revealed_needs]
     objections = {o.id: o for o in persona.objections}
     resolved = [o for o in st.resolved_objections if o in objections]
+    words = OUTCOME_FR_ONE_TO_ONE if persona.team is not None and persona.team.one_to_one else OUTCOME_FR
+    outcome_fr = words.get(st.outcome or "", "séance non terminée")
     lines = [
-        f"Issue : {OUTCOME_FR.get(st.outcome or '', 'séance non terminée')}.",
+        f"Issue : {outcome_fr}.",
         f"Besoins découverts : {len(revealed)}/{len(persona.needs)}"
         + (f" (essentiels manqués : {', '.join(missed)})." if missed else "."),
     ]
@@ -75,7 +77,7 @@ def debrief(persona: Persona, state: dict[str, Any]) -> Debrief:
         lines.append(f"Tension finale : {tensions}.")
     return Debrief(
         outcome=st.outcome,
-        outcome_fr=OUTCOME_FR.get(st.outcome or "", "séance non terminée"),
+        outcome_fr=outcome_fr,
         success=st.outcome in SUCCESS_OUTCOMES,
         needs_revealed=revealed,
         needs_missed=missed,

@@ -40,7 +40,7 @@ class _Model(BaseModel):
 
 
 class Speaker(_Model):
-    """Someone the engine speaks as. Bloc 5 has two (the team members); blocs 2 and 4 one."""
+    """Someone the engine speaks as. Bloc 5 has one per team member (one or two); blocs 2 and 4 one."""
 
     id: Slug
     name: Text
@@ -204,7 +204,7 @@ class Grievance(_Model):
 
 
 class TeamMember(_Model):
-    """One side of the Bloc 5 conflict."""
+    """One side of the Bloc 5 conflict, or the one team member of a manager's one-to-one."""
 
     speaker: Slug
     initial_tension: Unit = 0.5
@@ -215,11 +215,25 @@ class TeamMember(_Model):
     solution_keywords: list[Keyword] = Field(min_length=1)
 
 
+# How many members a Bloc 5 team may have: two in a mediation, one in a one-to-one (coaching,
+# recadrage, motivation). Checked in ``personas.checks`` so the message can say what each count means.
+TEAM_SIZES = (1, 2)
+
+
 class Team(_Model):
-    """Bloc 5: the two members in conflict (the engine plays both)."""
+    """Bloc 5: the two members in conflict, or the one member a manager meets (the engine plays them).
+
+    ``conflict`` is the issue at stake: the dispute between two members, or what the manager must
+    address with one (results, attitude, motivation).
+    """
 
     members: list[TeamMember]
     conflict: Text
+
+    @property
+    def one_to_one(self) -> bool:
+        """A single member: nobody interrupts, nobody takes sides, « both accept » means « they accept »."""
+        return len(self.members) == 1
 
 
 class EndConditions(_Model):

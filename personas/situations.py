@@ -19,6 +19,9 @@ class Situation:
     blocs: frozenset[int]
     placeholders: frozenset[str] = frozenset()
     every_speaker: bool = False  # bloc 5: each team member must have their own variants
+    # Bloc 5: only meaningful between two members (one reacts to the other). A one-to-one (coaching,
+    # recadrage) never reaches it, so it is neither required nor allowed there.
+    pair_only: bool = False
 
 
 _ALL = frozenset({2, 4, 5})
@@ -76,19 +79,25 @@ SITUATIONS: dict[str, Situation] = {
         Situation("demand", "Le personnage réclame quelque chose en échange.", _NEGO, frozenset({"demande"})),
         Situation("price_break", "Le personnage rompt: trop de tours sans accord.", _NEGO),
         Situation("ground_rules_ack", "Accueil des règles du jeu posées par le médiateur.", _TEAM, every_speaker=True),
-        Situation("interrupt", "Un membre coupe l'autre et réagit.", _TEAM, frozenset({"autre"}), True),
+        Situation("interrupt", "Un membre coupe l'autre et réagit.", _TEAM, frozenset({"autre"}), True, True),
         Situation("reframe_ok", "Recadrage sur l'intérêt commun accepté.", _TEAM),
         Situation("reframe_early", "Recadrage trop tôt: les membres ne se sentent pas écoutés.", _TEAM),
         Situation("solution_rejected", "La solution ne répond pas à mon intérêt.", _TEAM, every_speaker=True),
         Situation("solution_accepted", "La solution me convient.", _TEAM, every_speaker=True),
-        Situation("side_taken", "Le médiateur prend parti contre moi.", _TEAM, frozenset({"autre"}), True),
+        Situation("side_taken", "Le médiateur prend parti contre moi.", _TEAM, frozenset({"autre"}), True, True),
     ]
 }
 
 
-def required_situations(bloc: int, negotiation: bool = False) -> list[Situation]:
+def required_situations(bloc: int, negotiation: bool = False, members: int = 2) -> list[Situation]:
     """Situations a persona of this bloc must provide lines for.
 
     A Bloc 2 persona may carry price thresholds too; it then needs the negotiation lines of Bloc 4.
+    A Bloc 5 one-to-one (``members == 1``) has nobody to interrupt or to side with: the situations
+    between two members are left out.
     """
-    return [s for s in SITUATIONS.values() if bloc in s.blocs or (negotiation and 4 in s.blocs)]
+    return [
+        s
+        for s in SITUATIONS.values()
+        if (bloc in s.blocs or (negotiation and 4 in s.blocs)) and not (s.pair_only and members < 2)
+    ]

@@ -25,6 +25,12 @@ OUTCOME_FR = {
     "no_agreement": "pas d'accord entre les membres",
     "walk_out": "l'interlocuteur a quitté l'entretien",
 }
+# A Bloc 5 one-to-one (one team member, the manager's coaching or recadrage): no « members » to agree.
+OUTCOME_FR_ONE_TO_ONE = {
+    **OUTCOME_FR,
+    "agreement": "accord trouvé avec le membre de l'équipe",
+    "no_agreement": "pas d'accord avec le membre de l'équipe",
+}
 _CONCESSION_EVENTS = {"counterpart", "concession_without_counterpart", "concession_vague",
                       "concession_with_counterpart"}
 

@@ -39,7 +39,7 @@ def answer_open_question(ctx: TurnContext, speaker: str | None = None) -> bool:
     ctx.adjust(trust=gain, tension=-0.02)
     need = matching_need(ctx, speaker)
     opened = followed_up_need(ctx, speaker)
-    if need is not None and opened is not None and not _about(ctx, need):
+    if need is not None and opened is not None and not about_need(ctx, need):
         need = None  # a follow-up on an opened need by its words, not a new topic by the intent alone
     if need is not None:
         if ctx.state.trust >= need.min_trust:
@@ -55,7 +55,7 @@ def answer_open_question(ctx: TurnContext, speaker: str | None = None) -> bool:
     return True
 
 
-def _about(ctx: TurnContext, need: HiddenNeed) -> bool:
+def about_need(ctx: TurnContext, need: HiddenNeed) -> bool:
     """The turn names this need (its words, or the reading's topic), beyond the question's intent."""
     r = ctx.reading
     return (bool(need.keywords) and mentions(r.folded, need.keywords)) or f"need:{need.id}" in r.topics
@@ -67,7 +67,7 @@ def followed_up_need(ctx: TurnContext, speaker: str | None = None) -> HiddenNeed
     for need in ctx.persona.needs:
         if need.id not in ctx.state.revealed_needs or (speaker is not None and need.speaker not in (None, speaker)):
             continue
-        if _about(ctx, need):
+        if about_need(ctx, need):
             return need
     return None
 

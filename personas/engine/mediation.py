@@ -1,16 +1,26 @@
-"""Bloc 5: the candidate mediates between two team members; the engine plays both.
+"""Bloc 5: the candidate mediates between two team members, or meets one (a manager's one-to-one:
+coaching, recadrage, motivation); the engine plays them.
 
 Each member has their own tension. Being heard (invited to speak, accurately reformulated, met
-with empathy) lowers it; being blamed, hearing one's triggers or an aggressive mediator raises it.
-A tense member interrupts the other. The agreement needs both members' interests on the table, a
-solution that addresses each, and a closing summary.
+with empathy) lowers it; being blamed, hearing one's triggers or an aggressive manager raises it.
+A tense member interrupts the other. The agreement needs every member's interests on the table, a
+solution that addresses each, and a closing summary. With one member, every turn is said to them,
+and what happens between two members (interrupting, seeing the manager side with the other) never
+does: blame is met with ``tension_rise``.
 """
 
 from __future__ import annotations
 
 from personas.engine.context import TurnContext, clamp
 from personas.engine.cues import has_cue
-from personas.engine.discovery import answer_closed_question, matching_need, reveal_need
+from personas.engine.discovery import (
+    about_need,
+    answer_closed_question,
+    deepen_or_recall,
+    followed_up_need,
+    matching_need,
+    reveal_need,
+)
 from personas.engine.facts import answer_fact
 from personas.engine.reading import mentions
 from personas.engine.rereading import OPEN_QUESTION, question_in_disguise, reread
@@ -28,8 +38,19 @@ def _members(ctx: TurnContext) -> list[TeamMember]:
     return ctx.persona.team.members if ctx.persona.team else []
 
 
-def _other(ctx: TurnContext, member: TeamMember) -> TeamMember:
-    return next(m for m in _members(ctx) if m.speaker != member.speaker)
+def _other(ctx: TurnContext, member: TeamMember) -> TeamMember | None:
+    """The other member of a mediation; None in a one-to-one."""
+    return next((m for m in _members(ctx) if m.speaker != member.speaker), None)
+
+
+def _blamed(ctx: TurnContext, member: TeamMember, default: str) -> None:
+    """The member's reaction to being blamed: « you side with the other one » in a mediation, plain
+    tension in a one-to-one (there is no other side, and ``side_taken`` names one with ``{autre}``)."""
+    other = _other(ctx, member)
+    if other is None:
+        ctx.voice.say("tension_rise", member.speaker)
+    else:
+        ctx.voice.say_or("side_taken", default, member.speaker, autre=_first_name(ctx, other))
 
 
 def _tense(ctx: TurnContext, member: TeamMember, delta: float) -> None:
@@ -46,8 +67,12 @@ def addressed(ctx: TurnContext) -> TeamMember | None:
     """The member the turn is said to: the reading's addressee (a name called, « tu » to whoever
     spoke last); without a reading, the member named in the turn if exactly one is named.
 
-    « Antoine a raison… » said to Sabrina names Antoine but is not addressed to him.
+    « Antoine a raison… » said to Sabrina names Antoine but is not addressed to him. In a one-to-one,
+    every turn is said to the one member.
     """
+    members = _members(ctx)
+    if len(members) == 1:
+        return members[0]
     if ctx.reading.content:
         ids = ctx.reading.addressee
         return next((m for m in _members(ctx) if len(ids) == 1 and m.speaker == ids[0]), None)
@@ -70,8 +95,7 @@ def taking_sides(ctx: TurnContext) -> bool:
     _tense(ctx, hurt, 0.15)
     ctx.adjust(trust=-0.06)
     ctx.event(f"taking_sides:{r.sides_with or '-'}:{r.blames or '-'}")
-    ctx.voice.say_or("side_taken", "Évidemment. Vous avez déjà choisi votre camp, alors.", hurt.speaker,
-                     autre=_first_name(ctx, _other(ctx, hurt)))
+    _blamed(ctx, hurt, "Évidemment. Vous avez déjà choisi votre camp, alors.")
     return True
 
 
@@ -96,6 +120,8 @@ def _spoke(ctx: TurnContext, member: TeamMember) -> None:
 
 def _maybe_interrupt(ctx: TurnContext, speaker: TeamMember) -> None:
     other = _other(ctx, speaker)
+    if other is None:
+        return  # a one-to-one: nobody to cut in
     limit = INTERRUPT_TENSION_WITH_RULES if ctx.state.ground_rules else INTERRUPT_TENSION
     if ctx.state.members[other.speaker].tension >= limit:
         _tense(ctx, speaker, 0.04)
@@ -119,7 +145,8 @@ def _voice_grievance(ctx: TurnContext, member: TeamMember) -> bool:
 
 
 def _open(ctx: TurnContext, member: TeamMember) -> None:
-    """Invitation or open question: grievances first, then (with trust) the underlying interest."""
+    """Invitation or open question: grievances first, then (with trust) the underlying interest; a
+    question on what the member already said, by its words, gets the next layer (``deeper``)."""
     ctx.state.open_questions += ctx.reading.open_question
     ctx.state.closed_streak = 0
     ctx.adjust(trust=0.06)
@@ -127,6 +154,13 @@ def _open(ctx: TurnContext, member: TeamMember) -> None:
     if not ms.grievances_voiced and _voice_grievance(ctx, member):
         return
     need = matching_need(ctx, member.speaker)
+    opened = followed_up_need(ctx, member.speaker)
+    if need is not None and opened is not None and not about_need(ctx, need):
+        need = None  # a follow-up on what the member said, by its words, not a new topic by the intent alone
+    if need is None and opened is not None:
+        deepen_or_recall(ctx, opened, member.speaker)  # « qu'est-ce qui vous aiderait avec l'outil ? »
+        _spoke(ctx, member)
+        return
     if need is None and ctx.reading.intent in {"ask_needs", "ask_pain_points", "invite_to_speak", "ask_situation"}:
         need = next(
             (n for n in ctx.persona.needs if n.speaker == member.speaker and n.id not in ctx.state.revealed_needs), None
@@ -170,7 +204,7 @@ def _triggers(ctx: TurnContext) -> bool:
         _tense(ctx, named, SIDE_TAKEN_TENSION)
         ctx.adjust(trust=-0.08)
         ctx.event(f"side_taken:{named.speaker}")
-        ctx.voice.say("side_taken", named.speaker, autre=_first_name(ctx, _other(ctx, named)))
+        _blamed(ctx, named, "Je vois. Vous avez déjà tranché.")
         hit.add(named.speaker)
     for member in _members(ctx):
         if mentions(ctx.reading.folded, member.triggers):
@@ -350,7 +384,8 @@ def reframe(ctx: TurnContext) -> None:
 
 
 def propose_solution(ctx: TurnContext) -> None:
-    """Each member accepts if their interest is known, they are calm enough and it is addressed."""
+    """Each member accepts if their interest is known, they are calm enough and it is addressed; the
+    solution is agreed once every member (the only one, in a one-to-one) has accepted it."""
     ctx.advance("argumentation")
     accepted = 0
     for member in _members(ctx):
@@ -390,7 +425,7 @@ def close(ctx: TurnContext) -> None:
 
 
 def aggression(ctx: TurnContext) -> None:
-    """An aggressive mediator hurts the named member most, both members anyway."""
+    """An aggressive manager hurts the named member most, every member anyway."""
     named = addressed(ctx)
     for member in _members(ctx):
         _tense(ctx, member, 0.3 if named is None or named.speaker == member.speaker else 0.15)

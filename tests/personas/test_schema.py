@@ -114,12 +114,28 @@ def test_broken_copy_names_the_field(tmp_path, persona_id, field, value, expecte
     assert any(line.startswith(f"{file}: {expected}") for line in error.lines()), error.lines()
 
 
-def test_bloc5_requires_exactly_two_members(tmp_path):
+@pytest.mark.parametrize(("count", "found"), [(0, "aucun trouvé"), (3, "3 trouvés")])
+def test_bloc5_team_has_one_or_two_members(tmp_path, count, found):
+    def resize(data):
+        members = data["team"]["members"]
+        data["team"]["members"] = [*members, copy.deepcopy(members[0])][:count]
+
+    _, _, error = _broken(tmp_path, B5, resize)
+    expected = f"team.members: le bloc 5 exige un membre (entretien individuel) ou deux (médiation) : {found}"
+    assert any(expected in line for line in error.lines()), error.lines()
+
+
+def test_bloc5_one_member_needs_one_speaker(tmp_path):
+    """A mediation cut down to one member keeps its second speaker: the file says what is wrong."""
+
     def one_member(data):
         data["team"]["members"] = data["team"]["members"][:1]
 
     _, _, error = _broken(tmp_path, B5, one_member)
-    assert any("team.members: le bloc 5 exige exactement deux membres (1 trouvés)" in line for line in error.lines())
+    lines = error.lines()
+    assert any("speakers: le bloc 5 exige un locuteur par membre de l'équipe (1 membre(s), 2 locuteur(s))" in line
+               for line in lines), lines
+    assert not any("team.members:" in line for line in lines), lines
 
 
 def test_yaml_syntax_error_is_reported(tmp_path):
