@@ -83,3 +83,11 @@ def test_the_recapped_counterparts_meet_de_the_french_way():
         ", en contrepartie d'un engagement sur trois ans et deux visites"
     assert join_french(", en contrepartie de ", join_list_fr(["le paiement à 30 jours"])) == \
         ", en contrepartie du paiement à 30 jours"
+
+
+def test_the_weekday_the_candidate_named_is_said_back():
+    """« lundi 8 juin » when 8 June of the coming year is a Tuesday: the persona keeps the exercise's
+    calendar instead of answering « mardi 8 juin »."""
+    assert spoken_date("2027-06-08T10:00", said="lundi 8 juin à 10 h") == "lundi 8 juin à 10 h"
+    assert spoken_date("2027-06-08") == "mardi 8 juin"
+    assert spoken_date("2027-06-08", said="le 8 juin") == "mardi 8 juin"

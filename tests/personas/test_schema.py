@@ -20,7 +20,7 @@ def test_library_persona_is_valid(path):
     assert 15 <= persona.brief.duration_minutes <= 40
 
 
-MIN_PER_BLOC = 3
+MIN_PER_BLOC = 4  # twelve personas: two Bloc 2 meetings, two negotiations, two mediations, one coaching…
 
 
 def test_library_has_several_distinct_personas_per_bloc():
