@@ -284,7 +284,8 @@ def _say_success(ctx: TurnContext) -> None:
         ctx.voice.say_or("deal_recap", DEAL_RECAP_DEFAULT, prix=price_text(n, st.negotiation.agreed_price),
                          contreparties=traded)
     if n is None and st.proposed_date is not None:
-        ctx.voice.say_or("success_with_date", SUCCESS_WITH_DATE_DEFAULT, date=spoken_date(st.proposed_date, said=st.proposed_date_text))
+        ctx.voice.say_or("success_with_date", SUCCESS_WITH_DATE_DEFAULT,
+                         date=spoken_date(st.proposed_date, said=st.proposed_date_text))
         return
     ctx.voice.say("success")
 
