@@ -44,6 +44,11 @@ SITUATIONS: dict[str, Situation] = {
                   "réellement convenus (facultatif).", frozenset(), frozenset({"prix", "contreparties"})),
         Situation("already_said", "Une question de relance sur un besoin déjà dit, toutes ses couches données : "
                   "le personnage rappelle ce qu'il a dit (facultatif).", frozenset(), frozenset({"rappel"})),
+        Situation("reformulation_correct", "Reformulation fausse ou en partie juste : le personnage rétablit le "
+                  "bon fait (facultatif ; écrire une phrase qui convienne aux deux cas).", frozenset(),
+                  frozenset({"correction"})),
+        Situation("reformulation_repeated", "La même reformulation, redite : le personnage le relève, sans "
+                  "gagner en confiance (facultatif).", frozenset()),
         Situation("greeting", "Réponse aux salutations / à la présentation.", _ALL),
         Situation("small_talk", "Réponse à une banalité, une fois.", _ALL),
         Situation("small_talk_too_much", "Agacement quand les banalités s'éternisent.", _ALL),

@@ -185,3 +185,16 @@ def test_line_shorthand_belongs_to_first_speaker():
     persona = load_library()[B2]
     assert set(persona.lines["greeting"]) == {persona.speakers[0].id}
     assert isinstance(persona, Persona)
+
+
+def test_the_optional_restatement_lines_documented_are_accepted(tmp_path):
+    """A trainer may write `reformulation_correct` (with the right fact) and `reformulation_repeated`."""
+    data = copy.deepcopy(raw("b2-transport-frigorifique"))
+    data["lines"]["reformulation_correct"] = ["Pas tout à fait : {correction}.", "Je rectifie : {correction}.",
+                                             "Non, je vous reprends : {correction}."]
+    data["lines"]["reformulation_repeated"] = ["Vous me l'avez déjà dit.", "Oui, on l'a vu.", "Et donc ?"]
+    persona = load_persona_file(write(tmp_path, data))
+    assert "reformulation_correct" in persona.lines and "reformulation_repeated" in persona.lines
+    data["lines"]["reformulation_correct"] = ["Pas tout à fait : {prix}."]
+    with pytest.raises(PersonaError):
+        load_persona_file(write(tmp_path, data))
