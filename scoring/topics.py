@@ -16,6 +16,10 @@ from scoring.similarity import ContentBag, cosine
 # A turn whose content vector is this close to a topic's description is about it (calibrated on the
 # development conversations; below it, small talk drifts onto needs).
 VECTOR_THRESHOLD = 0.78
+# A fact's description is the sentence the persona answers with: one word of it in common (« mardi »,
+# « magasin », « autour ») says little. Without a keyword of the trainer's, a fact needs this share of
+# its description's content words, or two of them.
+FACT_MIN_SHARE = 0.34
 
 
 def fold(text: str) -> str:
@@ -41,8 +45,10 @@ def match_topics(text: str, bag: ContentBag, topics: list[TopicRef],
         tb = (topic_bags or {}).get(topic.id)
         if tb is not None:
             common = bag.keys & tb.keys
-            if common:
-                score = max(score, 1.0 + len(common) / max(len(tb.keys), 1))
+            share = len(common) / max(len(tb.keys), 1)
+            weak = topic.id.startswith("fact:") and len(common) < 2 and share < FACT_MIN_SHARE
+            if common and not weak:
+                score = max(score, 1.0 + share)
             elif score == 0.0 and cosine(bag, tb) >= VECTOR_THRESHOLD:
                 score = 0.5
         if score > 0:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from personas.engine.context import TurnContext
-from personas.engine.discovery import matching_need
+from personas.engine.discovery import followed_up_need, matching_need
 from personas.engine.reading import fold
 from personas.intents import QUESTION_INTENTS
 from personas.schema import Fact, HiddenNeed
@@ -54,6 +54,20 @@ def _need_more_precise(ctx: TurnContext, fact: Fact, need: HiddenNeed | None) ->
     if need_hit == 0 and f"need:{need.id}" in r.topics and f"fact:{fact.id}" not in r.topics:
         return True
     return need_hit >= _longest_hit(r.folded, fact.keywords) and need_hit > 0
+
+
+def _follow_up_more_precise(ctx: TurnContext, fact: Fact) -> bool:
+    """A revealed need the turn names more precisely than the fact (strictly: on a tie the factual
+    question keeps its fact): « Et ces pénalités, elles vous coûtent combien ? » after the need was told."""
+    need = followed_up_need(ctx)
+    if need is None:
+        return False
+    r = ctx.reading
+    need_hit = max(_longest_hit(r.folded, need.keywords), _longest_hit(r.folded, [need.label]))
+    fact_hit = _longest_hit(r.folded, fact.keywords)
+    if fact_hit == 0:
+        return need_hit > 0 or f"fact:{fact.id}" not in r.topics
+    return need_hit > fact_hit
 
 
 NEAR_CHARS = 25  # a figure is about the fact when one of its keywords is this close (« 300 camions »)
@@ -114,6 +128,8 @@ def answer_fact(ctx: TurnContext) -> bool:
         return False
     if _need_more_precise(ctx, fact, matching_need(ctx)):
         return False
+    if _follow_up_more_precise(ctx, fact):
+        return False  # a follow-up on what the persona already said gets its next layer, not a fact
     if r.closed_question:
         st.closed_questions += 1
     else:

@@ -138,3 +138,32 @@ def test_in_a_mediation_the_addressed_member_gives_the_fact():
                    analysis=reading(is_question=True, question_type="open", addressee=["antoine"]))
     assert [line.speaker_id for line in result.lines] == ["antoine"]
     assert said(result) in fact(persona, "delai_standard").answer
+
+
+def test_a_follow_up_on_a_told_need_gets_its_next_layer_not_a_fact_it_brushes():
+    """« Et ces pénalités, elles pèsent combien sur votre marge ? » after the persona told of its late
+    deliveries: the need is named more precisely (« pénalit ») than the margin fact (« marge »)."""
+    s = Session(TRANSPORT)
+    open_q = reading(is_question=True, question_type="open")
+    for _ in range(4):
+        s.say("Qu'est-ce qui vous pose le plus de difficultés avec les livraisons en ce moment ?",
+              "ask_pain_points", analysis=open_q)
+        if "retards-penalites" in s.state["revealed_needs"]:
+            break
+    assert "retards-penalites" in s.state["revealed_needs"]
+    result = s.say("Et ces pénalités de retard, elles pèsent combien sur votre marge ?", "ask_pain_points",
+                   analysis=open_q)
+    assert any(e.startswith("need_deepened:retards-penalites") for e in s.events), s.events
+    assert not any(e.startswith("fact_given:marge") for e in s.events)
+    assert said(result) not in fact(TRANSPORT, "marge_nette").answer
+
+
+def test_a_plain_factual_question_after_the_need_still_gets_the_fact():
+    s = Session(TRANSPORT)
+    open_q = reading(is_question=True, question_type="open")
+    for _ in range(4):
+        s.say("Qu'est-ce qui vous pose le plus de difficultés avec les livraisons en ce moment ?",
+              "ask_pain_points", analysis=open_q)
+    s.say("Quelle est votre marge nette, à peu près ?", "closed_question",
+          analysis=reading(is_question=True, question_type="closed"))
+    assert any(e.startswith("fact_") and "marge" in e for e in s.events), s.events
