@@ -6,6 +6,8 @@ real reading through the action and the API.
 
 from __future__ import annotations
 
+import pytest
+
 from personas.engine import TurnSignals
 from personas.loader import load_library
 from tests.personas.persona_helpers import Session
@@ -93,3 +95,17 @@ def test_taking_a_members_side_costs_the_other_members_trust():
     assert any("taking_sides:antoine" in e for e in s.state["events"])
     assert result.lines[0].speaker_id == "sabrina"
     assert s.state["members"]["sabrina"]["tension"] > tension.get("sabrina", 0.0)
+
+
+@pytest.mark.parametrize("text", [
+    "Si je te comprends bien, tu as fait neuf samedis sur les quatorze derniers.",
+    "Si je t'ai bien compris, tu ne veux plus des soirs d'astreinte.",
+    "Donc, pour toi, le problème c'est la répartition.",
+])
+def test_a_restatement_with_tu_is_read_as_one(text):
+    """A manager says « tu » to their team: the engine's cues have the tu forms of the vous ones."""
+    from personas.engine import CandidateTurn
+    from personas.engine.reading import read_turn
+
+    reading = read_turn(CandidateTurn(text=text, intent="assertive_statement"))
+    assert reading.restates and reading.reformulation_cue
