@@ -49,6 +49,8 @@ SITUATIONS: dict[str, Situation] = {
                   frozenset({"correction"})),
         Situation("reformulation_repeated", "La même reformulation, redite : le personnage le relève, sans "
                   "gagner en confiance (facultatif).", frozenset()),
+        Situation("summary_incomplete", "Un récapitulatif juste mais trop tôt (besoins essentiels pas tous "
+                  "découverts) : le personnage dit qu'il manque des points (facultatif).", frozenset()),
         Situation("greeting", "Réponse aux salutations / à la présentation.", _ALL),
         Situation("small_talk", "Réponse à une banalité, une fois.", _ALL),
         Situation("small_talk_too_much", "Agacement quand les banalités s'éternisent.", _ALL),

@@ -209,9 +209,17 @@ def summarize(ctx: TurnContext) -> None:
         ctx.adjust(trust=0.06)
         ctx.event("summary_ok")
         ctx.voice.say("reformulation_ok")
+    elif accurate_reformulation(ctx) and ctx.reading.accuracy != "inaccurate":
+        # Right as far as it goes, too early: the persona says what is missing, never « that is not
+        # what I said » to an accurate recap.
+        ctx.event("summary_thin")
+        ctx.voice.say_or("summary_incomplete", SUMMARY_INCOMPLETE_DEFAULT)
     else:
         ctx.event("summary_thin")
         ctx.voice.say("reformulation_off")
+
+
+SUMMARY_INCOMPLETE_DEFAULT = "C'est juste, mais ce n'est pas tout : il y a d'autres points dont nous n'avons pas parlé."
 
 
 def present_offer(ctx: TurnContext) -> None:

@@ -167,3 +167,19 @@ def test_a_plain_factual_question_after_the_need_still_gets_the_fact():
     s.say("Quelle est votre marge nette, à peu près ?", "closed_question",
           analysis=reading(is_question=True, question_type="closed"))
     assert any(e.startswith("fact_") and "marge" in e for e in s.events), s.events
+
+
+def test_an_accurate_recap_made_too_early_is_told_what_is_missing_not_that_it_is_wrong():
+    from personas.engine.sales import SUMMARY_INCOMPLETE_DEFAULT
+
+    s = Session(TRANSPORT)
+    open_q = reading(is_question=True, question_type="open")
+    for _ in range(4):
+        s.say("Qu'est-ce qui vous pose le plus de difficultés avec les livraisons en ce moment ?",
+              "ask_pain_points", analysis=open_q)
+    assert "retards-penalites" in s.state["revealed_needs"]
+    result = s.say("Si je résume, vos retards de livraison vous valent des pénalités des enseignes.", "summarize",
+                   analysis=reading(is_summary=True, is_reformulation=True))
+    assert any(e.endswith("summary_thin") for e in s.events)
+    assert said(result) == SUMMARY_INCOMPLETE_DEFAULT
+    assert said(result) not in [t for v in TRANSPORT.lines["reformulation_off"].values() for t in v]
