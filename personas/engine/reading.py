@@ -96,6 +96,9 @@ class Reading:
     topics: tuple[str, ...] = ()
     dates: tuple[tuple[str, str], ...] = ()  # (text, ISO day or date-time) of the dates the turn names
     english: bool = False  # written in English: the persona asks, once, to go on in French
+    # The turn's last question asks for information (ouverte, précise, alternative), not a check of
+    # what was just said (« c'est bien ça ? »).
+    asks_information: bool = False
 
     @property
     def is_question(self) -> bool:
@@ -112,6 +115,9 @@ class Reading:
     def proposes_next_step(self) -> bool:
         """A dated meeting or next step, whatever intent the NLU gave it."""
         return self.has_date or has_cue(self.folded, "engine_next_step")
+
+
+_INFORMATION_SUBTYPES = frozenset({"ouverte", "precise", "alternative"})
 
 
 def read_turn(turn: CandidateTurn) -> Reading:
@@ -201,4 +207,6 @@ def read_turn(turn: CandidateTurn) -> Reading:
         dates=tuple((str(d.get("text", "")), str(d["iso"])) for d in (signals.dates if signals else [])
                     if d.get("kind") == "date" and isinstance(d.get("iso"), str)),
         english=written_in_english(folded),
+        # From the reading only: on the intent alone « …, ce qui vous rend dépendante ? » would pass for one.
+        asks_information=signals is not None and signals.question_subtype in _INFORMATION_SUBTYPES,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from personas.engine.context import TurnContext
@@ -18,7 +19,7 @@ from personas.engine.discovery import (
 from personas.engine.facts import CLAIM_INTENTS, answer_fact
 from personas.engine.french import join_french, join_list_fr, spoken_date
 from personas.engine.negotiation import deal_outcome, negotiate, price_text
-from personas.engine.reading import PRICE_INTENTS
+from personas.engine.reading import PRICE_INTENTS, fold
 from personas.engine.rereading import reread, sales_intent
 from personas.intents import CLOSING_INTENTS
 
@@ -50,6 +51,15 @@ def play_sales_turn(ctx: TurnContext) -> None:
         return  # an argument quoting figures (« 900 € l'heure d'arrêt ») is not a price offer
     if price_turn and price_talk(ctx):
         return
+    if r.reformulation and r.asks_information and r.accuracy != "inaccurate" and not r.summary:
+        # « Si je reformule : 40 km, retour au dépôt le soir. Et Didier, qui est-il ? »: the restatement
+        # is heard (trust), the question is what the persona answers, never « C'est exactement cela. » alone.
+        _credit_restatement(ctx)
+        asked = _last_question(r.text)
+        ctx.reading = dataclasses.replace(r, reformulation=False, open_question=True, closed_question=False,
+                                          semi_open=r.semi_open or not r.open_question,
+                                          text=asked, folded=fold(asked))
+        r = ctx.reading
     if _wrong_statement(ctx) or answer_fact(ctx):
         return  # a factual question gets the fact; a wrong figure is set right
     if intent in {"greet", "introduce_self"}:
@@ -116,6 +126,27 @@ def _wrong_statement(ctx: TurnContext) -> bool:
     if r.intent not in CLAIM_INTENTS or r.price is not None or r.offers_price:
         return False
     return checked_reformulation(ctx)
+
+
+_SENTENCE = re.compile(r"[^.!?…]*[?]")
+
+
+def _last_question(text: str) -> str:
+    """The turn's last question sentence: what the persona answers once the restatement is heard
+    (its words, not the restatement's, say which need or fact is asked about)."""
+    found = _SENTENCE.findall(text)
+    return found[-1].strip() if found else text
+
+
+def _credit_restatement(ctx: TurnContext) -> None:
+    """The trust an accurate restatement earns, without a line: the question of the same turn is answered."""
+    fingerprint = " ".join(sorted(set(re.findall(r"\w{4,}", ctx.reading.folded))))[:300]
+    if fingerprint in ctx.state.reformulations_heard or not accurate_reformulation(ctx):
+        return
+    ctx.state.reformulations_heard.append(fingerprint)
+    ctx.state.reformulations += 1
+    ctx.adjust(trust=0.06, tension=-0.03)
+    ctx.event("reformulation_ok")
 
 
 def _greet(ctx: TurnContext) -> None:

@@ -183,3 +183,37 @@ def test_an_accurate_recap_made_too_early_is_told_what_is_missing_not_that_it_is
     assert any(e.endswith("summary_thin") for e in s.events)
     assert said(result) == SUMMARY_INCOMPLETE_DEFAULT
     assert said(result) not in [t for v in TRANSPORT.lines["reformulation_off"].values() for t in v]
+
+
+def test_a_restatement_ending_on_a_question_gets_the_question_answered():
+    """« Si je reformule : … Et qui décide chez vous ? »: the restatement earns its trust silently and
+    the persona answers the question, not « C'est exactement cela. » alone."""
+    s = Session(TRANSPORT)
+    open_q = reading(is_question=True, question_type="open")
+    for _ in range(4):
+        s.say("Qu'est-ce qui vous pose le plus de difficultés avec les livraisons en ce moment ?",
+              "ask_pain_points", analysis=open_q)
+    assert "retards-penalites" in s.state["revealed_needs"]
+    ok_lines = [t for v in TRANSPORT.lines["reformulation_ok"].values() for t in v]
+    before = len(s.events)
+    result = s.say("Si je reformule, vos retards de livraison vous coûtent des pénalités. Et qui décide chez vous "
+                   "d'un projet comme celui-ci ?", "reformulate",
+                   analysis=reading(is_question=True, question_type="closed", question_subtype="precise",
+                                    is_reformulation=True, reformulation_accuracy="accurate"))
+    assert "reformulation_ok" in s.events[before:]
+    assert said(result) not in ok_lines
+    assert any(e.startswith(("need_revealed:decision", "need_deepened:decision")) for e in s.events[before:]), \
+        s.events[before:]
+
+
+def test_a_restatement_checked_with_cest_bien_ca_is_confirmed():
+    s = Session(TRANSPORT)
+    open_q = reading(is_question=True, question_type="open")
+    for _ in range(4):
+        s.say("Qu'est-ce qui vous pose le plus de difficultés avec les livraisons en ce moment ?",
+              "ask_pain_points", analysis=open_q)
+    ok_lines = [t for v in TRANSPORT.lines["reformulation_ok"].values() for t in v]
+    result = s.say("Si je reformule, vos retards de livraison vous coûtent des pénalités, c'est bien ça ?",
+                   "reformulate", analysis=reading(is_question=True, question_type="closed", question_subtype="fermee",
+                                                   is_reformulation=True, reformulation_accuracy="accurate"))
+    assert said(result) in ok_lines
