@@ -22,8 +22,9 @@ from personas.engine.discovery import (
     reveal_need,
 )
 from personas.engine.facts import answer_fact
-from personas.engine.reading import mentions
+from personas.engine.reading import mentions, question_part
 from personas.engine.rereading import OPEN_QUESTION, question_in_disguise, reread
+from personas.engine.summary_lines import SUMMARY_INCOMPLETE_DEFAULT
 from personas.intents import CLOSING_INTENTS, QUESTION_INTENTS
 from personas.schema import TeamMember
 
@@ -270,8 +271,15 @@ def play_mediation_turn(ctx: TurnContext) -> None:
     if intent == "summarize" or (r.summary and not r.open_question):
         st.summary_turn = st.turn
         ok = st.solution_agreed or ctx.essential_revealed() >= ctx.persona.end_conditions.min_needs_revealed
+        members = _members(ctx)
+        who = addressed(ctx) or members[st.turn % len(members)]  # not always the first member
         ctx.event("summary_ok" if ok else "summary_thin")
-        ctx.voice.say("reformulation_ok" if ok else "reformulation_off", _members(ctx)[0].speaker)
+        if ok:
+            ctx.voice.say("reformulation_ok", who.speaker)
+        elif r.accuracy != "inaccurate" and _reformulation_target(ctx) is not None:
+            ctx.voice.say_or("summary_incomplete", SUMMARY_INCOMPLETE_DEFAULT, who.speaker)
+        else:
+            ctx.voice.say("reformulation_off", who.speaker)
         return
     if intent in {"propose_solution", "present_offer"}:  # no offer to present in a mediation
         propose_solution(ctx)
@@ -289,6 +297,19 @@ def play_mediation_turn(ctx: TurnContext) -> None:
     if not r.reformulation and _reformulation_in_disguise(ctx):
         reread(ctx, "reformulate")
         r = ctx.reading
+    if r.reformulation and r.asks_information and r.accuracy != "inaccurate" and not r.summary:
+        # « Si je te suis, Nadia, tu as fait neuf samedis. Et toi Hugo, comment tu le vois ? »: the
+        # restatement calms the one it restates, the question gets its answer.
+        echoed = _reformulation_target(ctx)
+        if echoed is not None:
+            st.reformulations += 1
+            ctx.adjust(trust=0.05)
+            _calm(ctx, echoed, 0.08)
+            ctx.event(f"reformulation_ok:{echoed.speaker}")
+        ctx.reading = question_part(r)
+        if not answer_fact(ctx):
+            _open(ctx, target(ctx))
+        return
     if r.reformulation and r.accuracy == "inaccurate":
         who = addressed(ctx) or target(ctx)
         ctx.event("reformulation_inaccurate")

@@ -7,6 +7,7 @@ yes/no question is a closed question and reveals nothing).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -210,3 +211,16 @@ def read_turn(turn: CandidateTurn) -> Reading:
         # From the reading only: on the intent alone « …, ce qui vous rend dépendante ? » would pass for one.
         asks_information=signals is not None and signals.question_subtype in _INFORMATION_SUBTYPES,
     )
+
+
+_QUESTION_SENTENCE = re.compile(r"[^.!?…]*[?]")
+
+
+def question_part(reading: Reading) -> Reading:
+    """The reading of a restatement's closing question alone (« Si je reformule : … Et qui décide ? »):
+    the persona answers the question on its own words, not on the restatement's."""
+    found = _QUESTION_SENTENCE.findall(reading.text)
+    asked = found[-1].strip() if found else reading.text
+    return dataclasses.replace(reading, reformulation=False, open_question=True, closed_question=False,
+                               semi_open=reading.semi_open or not reading.open_question, text=asked,
+                               folded=fold(asked))

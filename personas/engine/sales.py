@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from personas.engine.context import TurnContext
@@ -19,8 +18,9 @@ from personas.engine.discovery import (
 from personas.engine.facts import CLAIM_INTENTS, answer_fact
 from personas.engine.french import join_french, join_list_fr, spoken_date
 from personas.engine.negotiation import deal_outcome, negotiate, price_text
-from personas.engine.reading import PRICE_INTENTS, fold
+from personas.engine.reading import PRICE_INTENTS, question_part
 from personas.engine.rereading import reread, sales_intent
+from personas.engine.summary_lines import SUMMARY_INCOMPLETE_DEFAULT
 from personas.intents import CLOSING_INTENTS
 
 SUMMARY_NEEDS = 3
@@ -55,10 +55,7 @@ def play_sales_turn(ctx: TurnContext) -> None:
         # « Si je reformule : 40 km, retour au dépôt le soir. Et Didier, qui est-il ? »: the restatement
         # is heard (trust), the question is what the persona answers, never « C'est exactement cela. » alone.
         _credit_restatement(ctx)
-        asked = _last_question(r.text)
-        ctx.reading = dataclasses.replace(r, reformulation=False, open_question=True, closed_question=False,
-                                          semi_open=r.semi_open or not r.open_question,
-                                          text=asked, folded=fold(asked))
+        ctx.reading = question_part(r)
         r = ctx.reading
     if _wrong_statement(ctx) or answer_fact(ctx):
         return  # a factual question gets the fact; a wrong figure is set right
@@ -126,16 +123,6 @@ def _wrong_statement(ctx: TurnContext) -> bool:
     if r.intent not in CLAIM_INTENTS or r.price is not None or r.offers_price:
         return False
     return checked_reformulation(ctx)
-
-
-_SENTENCE = re.compile(r"[^.!?…]*[?]")
-
-
-def _last_question(text: str) -> str:
-    """The turn's last question sentence: what the persona answers once the restatement is heard
-    (its words, not the restatement's, say which need or fact is asked about)."""
-    found = _SENTENCE.findall(text)
-    return found[-1].strip() if found else text
 
 
 def _credit_restatement(ctx: TurnContext) -> None:
@@ -248,9 +235,6 @@ def summarize(ctx: TurnContext) -> None:
     else:
         ctx.event("summary_thin")
         ctx.voice.say("reformulation_off")
-
-
-SUMMARY_INCOMPLETE_DEFAULT = "C'est juste, mais ce n'est pas tout : il y a d'autres points dont nous n'avons pas parlé."
 
 
 def present_offer(ctx: TurnContext) -> None:

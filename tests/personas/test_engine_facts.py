@@ -170,7 +170,7 @@ def test_a_plain_factual_question_after_the_need_still_gets_the_fact():
 
 
 def test_an_accurate_recap_made_too_early_is_told_what_is_missing_not_that_it_is_wrong():
-    from personas.engine.sales import SUMMARY_INCOMPLETE_DEFAULT
+    from personas.engine.summary_lines import SUMMARY_INCOMPLETE_DEFAULT
 
     s = Session(TRANSPORT)
     open_q = reading(is_question=True, question_type="open")
