@@ -51,6 +51,8 @@ SITUATIONS: dict[str, Situation] = {
                   "gagner en confiance (facultatif).", frozenset()),
         Situation("summary_incomplete", "Un récapitulatif juste mais trop tôt (besoins essentiels pas tous "
                   "découverts) : le personnage dit qu'il manque des points (facultatif).", frozenset()),
+        Situation("price_raised", "Bloc 4 : le candidat remonte son prix après en avoir annoncé un plus bas : "
+                  "l'acheteur le relève (facultatif).", frozenset(), frozenset({"avant", "prix"})),
         Situation("greeting", "Réponse aux salutations / à la présentation.", _ALL),
         Situation("small_talk", "Réponse à une banalité, une fois.", _ALL),
         Situation("small_talk_too_much", "Agacement quand les banalités s'éternisent.", _ALL),

@@ -149,9 +149,17 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
         ctx.voice.say("pressure")
         _demand(ctx, n, st)
         return
-    if not conceded and previous is not None:
+    if previous is not None and amount > previous * 1.001:
+        # A price that went up after a lower one: the buyer remembers and holds the lower one.
+        ctx.event("price_raised")
+        ctx.voice.say_or("price_raised", PRICE_RAISED_DEFAULT, avant=price_text(n, previous),
+                         prix=price_text(n, amount))
+    elif not conceded and previous is not None:
         ctx.voice.say("price_too_high")
     _counter(ctx, n, st)
+
+
+PRICE_RAISED_DEFAULT = "Tout à l'heure, vous étiez à {avant}. Maintenant {prix} ? Je retiens votre premier chiffre."
 
 
 def deal_outcome(ctx: TurnContext, n: Negotiation) -> str:

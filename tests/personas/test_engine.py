@@ -454,3 +454,16 @@ def test_reformulation_covering_several_needs_counts_as_summary():
     assert "summary_by_reformulation" in s.events
     s.say("Je vous propose une démonstration mardi avec votre DAF.", "propose_next_step")
     assert s.results[-1].outcome == "follow_up_meeting"
+
+
+def test_a_price_raised_after_a_lower_one_is_remembered():
+    """« Tout à l'heure, vous étiez à 220 000 € » : the buyer notices the candidate going back up."""
+    s = _to_negotiation()
+    n = s.negotiation
+    low, high = int(n.candidate_list_price * 0.93), int(n.candidate_list_price * 0.97)
+    s.say(f"Avec un engagement sur trois ans, je peux faire {low} € HT par an.", "propose_price")
+    before = len(s.events)
+    s.say(f"Finalement notre prix est de {high} € HT par an.", "propose_price")
+    assert "price_raised" in s.events[before:]
+    spoken = " ".join(line.text for line in s.results[-1].lines)
+    assert "Tout à l'heure, vous étiez à" in spoken and f"{low:,}".replace(",", "\u202f") in spoken
