@@ -100,6 +100,7 @@ class Reading:
     # The turn's last question asks for information (ouverte, précise, alternative), not a check of
     # what was just said (« c'est bien ça ? »).
     asks_information: bool = False
+    question_subtype: str | None = None  # the reading's: ouverte, precise, fermee, alternative…
 
     @property
     def is_question(self) -> bool:
@@ -210,6 +211,7 @@ def read_turn(turn: CandidateTurn) -> Reading:
         english=written_in_english(folded),
         # From the reading only: on the intent alone « …, ce qui vous rend dépendante ? » would pass for one.
         asks_information=signals is not None and signals.question_subtype in _INFORMATION_SUBTYPES,
+        question_subtype=signals.question_subtype if signals is not None else None,
     )
 
 

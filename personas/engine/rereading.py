@@ -66,6 +66,19 @@ def question_in_disguise(r: Reading) -> bool:
     return r.open_cue and r.intent in _NOT_QUESTIONS and not r.summary_cue and _question_only(r.text)
 
 
+def asked_in_passing(r: Reading) -> bool:
+    """A turn the reading says ends on an information question (ouverte, précise, alternative) after a
+    lead-in of any length (« Je note : 4 heures sur les 5 axes. Combien en avez-vous ? ») and that offers
+    nothing: no price, no discount, no offer stated. The NLU's offer or argument intent on it (long turns
+    are where it errs) must not leave the question unanswered."""
+    # An offer ending on « Qu'en pensez-vous ? » is an offer: an open question after a lead-in counts
+    # only under a price intent with nothing offered; a précise one (« Combien… ? », « Qui… ? ») always.
+    precise = r.question_subtype == "precise" and r.intent in _NOT_QUESTIONS | PRICE_INTENTS
+    return ((precise or (r.asks_information and r.intent in PRICE_INTENTS)) and not r.summary_cue
+            and r.price is None and r.discount is None and not r.offers_price and not _offer_stated(r.text)
+            and not has_cue(r.folded, "engine_proposal") and not (r.content and r.amount is not None))
+
+
 def _late(ctx: TurnContext) -> bool:
     return ctx.state.offer_presented and not ctx.state.open_objections
 
@@ -155,7 +168,7 @@ def sales_intent(ctx: TurnContext) -> str:
     )
     if st.open_objections and lookalike and not r.summary_cue and _answers_open_objection(ctx):
         return "handle_objection"
-    if question_in_disguise(r):
+    if question_in_disguise(r) or asked_in_passing(r):
         return OPEN_QUESTION
     no_objection = not st.open_objections or intent != "handle_objection"
     offered = _offer_stated(r.text) and not r.proposes_next_step

@@ -217,3 +217,22 @@ def test_a_restatement_checked_with_cest_bien_ca_is_confirmed():
                    "reformulate", analysis=reading(is_question=True, question_type="closed", question_subtype="fermee",
                                                    is_reformulation=True, reformulation_accuracy="accurate"))
     assert said(result) in ok_lines
+
+
+def test_a_question_after_a_note_typed_as_an_offer_is_answered_as_a_question():
+    """« Je note : quatre heures sur les centres cinq axes. Combien de camions roulent la nuit ? » with an
+    offer intent from the NLU: the reading says it asks for information and nothing is offered."""
+    s = Session(TRANSPORT)
+    result = s.say("Je note bien tout cela pour la suite de notre échange. Combien de camions avez-vous ?",
+                   "present_offer", analysis=reading(is_question=True, question_type="closed",
+                                                     question_subtype="precise"))
+    assert "fact_given:flotte" in s.events, s.events
+    assert said(result) in fact(TRANSPORT, "flotte").answer
+    assert not any(e == "offer_premature" or e.endswith(":offer_premature") for e in s.events)
+
+
+def test_an_offer_ending_on_what_do_you_think_stays_an_offer():
+    s = Session(TRANSPORT)
+    s.say("Je vous propose un abonnement de 38 € par véhicule et par mois. Qu'en pensez-vous ?", "present_offer",
+          analysis=reading(is_question=True, question_type="open", question_subtype="ouverte"))
+    assert not any(e.startswith("reread:present_offer>") for e in s.events), s.events
