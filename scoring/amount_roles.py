@@ -9,17 +9,23 @@ refusal makes it « other »), then the partner's earlier figures (a figure they
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
 from scoring.lexicon import Lexicon, load_lexicon
 from scoring.numbers import Quantity, extract_quantities
 
+if TYPE_CHECKING:
+    from scoring.amount_role_model import AmountRoleModel
+
 AmountRole = Literal["own_offer", "partner_figure", "other"]
+# Figures of context turns, each with the words just before it.
+Spots = list[tuple[float, str]]
 # Money and percentages only: counts, durations and dates are facts, not terms of a deal.
 _MONEY_KINDS = ("amount", "percentage")
 _CLAUSE_END = re.compile(r"[.!?;:…\n]|\s[-–—]\s")
@@ -97,6 +103,15 @@ def partner_figures(texts: list[str], lang: str = "fr") -> list[float]:
     return [q.value for t in texts for q in extract_quantities(t, lang) if q.kind in _MONEY_KINDS]
 
 
+@functools.lru_cache(maxsize=4096)
+def figure_spots(text: str, lang: str = "fr") -> tuple[tuple[float, str], ...]:
+    """Every money figure of one turn, bare prices (« ma cible, c'est 190 000 ») included, with the
+    words just before it; the model's context (a context turn is read once: it comes back in the
+    context of the next turns)."""
+    return tuple((m.value, text[max(0, m.start - 30) : m.start]) for m in
+                 (_as_money(q) for q in extract_quantities(text, lang)) if m is not None)
+
+
 def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previous: AmountReading | None,
              own_anywhere: bool) -> tuple[AmountRole, str | None]:
     start = _clause_start(text, q.start)
@@ -147,13 +162,22 @@ def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previou
     return ("own_offer" if own_anywhere else "other"), None
 
 
-def _as_money(q: Quantity) -> Quantity | None:
+def _as_money(q: Quantity, said: list[float] | None = None) -> Quantity | None:
     """Money and percentages; a bare number of at least 1 000 that is not a year is money too:
-    in a price talk candidates drop the currency (« 190 000 c'est trop bas »)."""
+    in a price talk candidates drop the currency (« 190 000 c'est trop bas »). So is a smaller bare
+    number that repeats a figure of the talk, as such or in thousands (« 195 » after « 195 000 € »,
+    « 640 » after « 640 € par mois »): the talk says what it counts."""
     if q.kind in _MONEY_KINDS:
         return q
-    if q.kind == "quantity" and q.unit is None and q.value >= BARE_MONEY_MIN and not _looks_like_year(q):
+    if q.kind != "quantity" or q.unit is not None or _looks_like_year(q):
+        return None
+    if q.value >= BARE_MONEY_MIN:
         return Quantity("amount", q.value, "EUR", q.start, q.end, q.text)
+    if said and q.value >= 10:
+        if _close_to(q.value * 1000, said):
+            return Quantity("amount", q.value * 1000, "EUR", q.start, q.end, q.text)
+        if _close_to(q.value, said):
+            return Quantity("amount", q.value, "EUR", q.start, q.end, q.text)
     return None
 
 
@@ -194,11 +218,17 @@ def _applied_percent(lex: Lexicon, text: str, found: list[AmountReading]) -> lis
     return out
 
 
-def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = "fr") -> list[AmountReading]:
-    """Money amounts and percentages of ``text`` with their owner, in reading order."""
+def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = "fr",
+                 own_texts: list[str] | None = None, use_model: bool = True) -> list[AmountReading]:
+    """Money amounts and percentages of ``text`` with their owner, in reading order.
+
+    The rules above read each figure; then the fitted model (``scoring.amount_role_model``, when its
+    weights ship for ``lang``) decides the role with the rule decision as one of its features.
+    ``own_texts`` are the candidate's earlier turns (a value said there before is a sign too)."""
     lex = load_lexicon(lang)
     partner = partner_figures(partner_texts or [], lang)
-    quantities = [m for m in (_as_money(q) for q in extract_quantities(text, lang)
+    said = [v for t in [*(partner_texts or []), *(own_texts or [])] for v, _ in figure_spots(t, lang)]
+    quantities = [m for m in (_as_money(q, said) for q in extract_quantities(text, lang)
                               if not _REFERENCE_BEFORE.search(text[max(0, q.start - 12) : q.start]))
                   if m is not None]
     own_anywhere = bool(lex.find_cues(text, ("amount_own",)))
@@ -209,8 +239,45 @@ def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = 
         found.append(AmountReading(value=q.value, unit="%" if q.kind == "percentage" else (q.unit or "EUR"),
                                    role=role, text=q.text, start=q.start, end=q.end, period=q.period,
                                    tax=q.qualifier, cue=cue))
+    model = _role_model(lang) if use_model and found else None
+    if model is not None:
+        _apply_model(model, rule_context(text, found, partner_texts or [], own_texts or [], lang))
     computed = _applied_percent(lex, text, found)
     return sorted([*found, *computed], key=lambda a: (a.start, a.computed))
+
+
+def rule_context(text: str, found: list[AmountReading], partner_texts: list[str], own_texts: list[str],
+                 lang: str = "fr") -> tuple[Lexicon, str, list[AmountReading], Spots, Spots, Spots]:
+    """The arguments of ``amount_role_model.amount_features`` for one turn read by the rules."""
+    spots = [s for t in partner_texts for s in figure_spots(t, lang)]
+    last = list(figure_spots(partner_texts[-1], lang)) if partner_texts else []
+    return (load_lexicon(lang), text, found, spots, last, [s for t in own_texts for s in figure_spots(t, lang)])
+
+
+_MODELS: dict[str, AmountRoleModel | None] = {}
+
+
+def _role_model(lang: str) -> AmountRoleModel | None:
+    """The fitted role model for ``lang``, loaded once; None when no weights ship (rules only)."""
+    if lang not in _MODELS:
+        from scoring.amount_role_model import MODEL_PATH, AmountRoleModel
+
+        _MODELS[lang] = AmountRoleModel.load() if lang == "fr" and MODEL_PATH.exists() else None
+    return _MODELS[lang]
+
+
+def _apply_model(model: AmountRoleModel,
+                 context: tuple[Lexicon, str, list[AmountReading], Spots, Spots, Spots]) -> None:
+    """Let the model decide each role; the cue stays the rule's words when both agree, else it
+    names the signs that weighed most for the model's role."""
+    from scoring.amount_role_model import amount_features, decide
+
+    found = context[2]
+    rows = amount_features(*context)
+    for a, feats, (role, confidence) in zip(found, rows, decide(model.transform(rows), rows), strict=True):
+        if role != a.role:
+            signs = ", ".join(model.evidence(feats, role)) or "ensemble des indices"
+            a.role, a.cue = role, f"modèle ({confidence:.2f}) : {signs}"  # type: ignore[assignment]
 
 
 def offer_of(amounts: list[AmountReading]) -> OfferReading:

@@ -96,6 +96,13 @@ _FR = _Language(
         "de", "du", "des", "à", "a", "et", "ou", "le", "la", "les", "en", "au", "aux", "sur", "pour",
         "par", "fois", "je", "vous", "nous", "on", "il", "elle", "ils", "qui", "que", "ce", "cette",
         "est", "sont", "plus", "moins", "avec", "sans", "dans", "ça", "pas", "ne", "mais", "donc",
+        # pronouns, conjunctions, adverbs and verbs that follow a figure in talk: never what it counts
+        "ca", "c", "comme", "si", "alors", "oui", "non", "ok", "voire", "soit", "sinon", "puis", "quand",
+        "tu", "te", "me", "mon", "ma", "ta", "ton", "notre", "votre", "nos", "vos", "leur", "y", "là",
+        "ici", "hein", "max", "maxi", "min", "mini", "pile", "net", "cash", "chacun", "chacune", "tout",
+        "environ", "contre", "seulement", "minimum", "maximum", "près", "serait", "sera", "était", "va",
+        "ira", "irait", "passe", "passera", "passerait", "marche", "suffit", "suffira", "convient",
+        "sorry", "then",
     }),
     multipliers={"k": 1e3, "mille": 1e3, "m": 1e6, "million": 1e6, "millions": 1e6, "md": 1e9,
                  "milliard": 1e9, "milliards": 1e9},
@@ -420,7 +427,8 @@ def _extract(text: str, lang: str) -> list[Quantity]:
         word = m.group("num").lower()
         if word in g.lang.articles or (word in g.lang.word_numbers and (not noun or noun.lower() in g.lang.not_a_unit)):
             continue  # articles and lone number words are not figures
-        if noun and noun.lower() in g.lang.not_a_unit:
+        # « 640 c'est… », « 195 j'ai dit »: a contracted word (apostrophe) is never what a figure counts
+        if noun and (noun.lower() in g.lang.not_a_unit or "'" in noun[:-1] or "’" in noun[:-1]):
             out.add("quantity", m.start("num"), m.end("num"), num, None)  # the bare number only
             continue
         out.add("quantity", m.start(), m.end(), num, noun.lower() if noun else None)
