@@ -111,8 +111,10 @@ def test_a_restatement_with_tu_is_read_as_one(text):
     assert reading.restates and reading.reformulation_cue
 
 
-@pytest.mark.parametrize("text", ["Je vous résume : soixante contrats, un pilote de dix fourgons, un essai en janvier.",
-                                  "Je te récapitule : un samedi sur trois, le planning publié deux mois avant, tes congés validés."])
+@pytest.mark.parametrize("text", [
+    "Je vous résume : soixante contrats, un pilote de dix fourgons, un essai en janvier.",
+    "Je te récapitule : un samedi sur trois, le planning publié deux mois avant, tes congés validés.",
+])
 def test_a_recap_said_to_the_partner_is_a_summary(text):
     """« Je vous résume », « je te récapitule »: the pronoun does not hide the recap from the engine nor
     from the reading."""
