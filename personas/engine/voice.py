@@ -58,6 +58,21 @@ _LEADING_QUOTE = re.compile(r"^\s*«[^»]*»\s*(?:…|\.\.\.)?\s*")
 QUOTE_MATCH = 85
 
 
+_SALUTATION = re.compile(r"^\s*(?:bonjour|bonsoir|salut|enchantée?)\b[^.!?…]*?(?:[.!?…]+\s*|,\s*)",
+                         re.IGNORECASE)
+
+
+def without_salutation(text: str) -> str:
+    """« Bonjour. Asseyez-vous, je vous écoute. » → « Asseyez-vous, je vous écoute. » (capitalised)."""
+    rest = text
+    for _ in range(3):  # « Bonjour, bonjour ! Ravi. … »
+        shorter = _SALUTATION.sub("", rest, count=1).strip()
+        if shorter == rest:
+            break
+        rest = shorter
+    return rest[:1].upper() + rest[1:] if rest else ""
+
+
 def quotes_heard(variant: str, heard_folded: str) -> bool:
     """A line that opens by echoing the candidate (« « C'est un investissement »… ») may be said only
     when the candidate said (nearly) those words: a persona quoting words nobody said is a non-sequitur.
@@ -106,8 +121,12 @@ class Voice:
                 # Recorded so that ``python -m personas lint`` can report the gap.
                 self.state.events.append(f"{self.state.turn}:missing_line:{situation}")
                 return
-        text = self._pick(f"{situation}/{who}", by_speaker[who])
-        self.say_text(render(text, fields), who)
+        text = render(self._pick(f"{situation}/{who}", by_speaker[who]), fields)
+        if situation == "greeting" and self.has("opening", who):
+            # The persona greeted first (its opening): answering the candidate's « Bonjour » with another
+            # « Bonjour. » greets twice. The rest of the line is said.
+            text = without_salutation(text) or text
+        self.say_text(text, who)
 
     def say_or(self, situation: str, default: str, speaker_id: str | None = None, **fields: str) -> None:
         """Say the persona's variant of ``situation``, or the engine's plain French default when the

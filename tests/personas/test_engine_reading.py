@@ -125,3 +125,19 @@ def test_a_recap_said_to_the_partner_is_a_summary(text):
     assert read_turn(CandidateTurn(text=text, intent="assertive_statement")).summary_cue
     assert annotate_turns([{"id": "t", "text": text, "genre": "sales",
                             "context": [{"speaker": "other", "text": "Je vous écoute."}]}])[0].is_summary
+
+
+def test_a_persona_that_opened_does_not_greet_twice():
+    """The opening says « Bonjour, entrez »; the candidate's « Bonjour » is answered without a second
+    « Bonjour. » — the rest of the greeting line is kept."""
+    from personas.engine import CandidateTurn, play_turn
+    from personas.engine.voice import without_salutation
+    from personas.loader import load_library
+
+    persona = load_library()["b2-client-flotte-electrique"]
+    assert persona.lines.get("opening")
+    result = play_turn(persona, None, CandidateTurn(text="Bonjour Madame Marchand, merci de me recevoir.",
+                                                    intent="greet", confidence=0.9), 3)
+    assert result.lines and not result.lines[0].text.lower().startswith(("bonjour", "bonsoir"))
+    assert without_salutation("Bonjour, bonjour ! Ravi. Allez-y.") == "Ravi. Allez-y."
+    assert without_salutation("Ah, bonjour.") == "Ah, bonjour."
