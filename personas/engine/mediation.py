@@ -429,9 +429,13 @@ def close(ctx: TurnContext) -> None:
     st, ec = ctx.state, ctx.persona.end_conditions
     st.closing_attempts += 1
     ctx.advance("conclusion")
-    if not st.solution_agreed or ctx.essential_revealed() < ec.min_needs_revealed:
+    if not st.solution_agreed:
+        # The member who has not said yes says what is missing. Once every member accepted a solution
+        # (which needs their interest known), the needs count no longer blocks: « on n'a rien décidé »
+        # right after both said yes was a contradiction.
         ctx.event("closing_premature")
-        ctx.voice.say("closing_premature", target(ctx).speaker)
+        holdout = next((m for m in _members(ctx) if not st.members[m.speaker].solution_accepted), None)
+        ctx.voice.say("closing_premature", (holdout or target(ctx)).speaker)
     elif ec.require_summary and not ctx.summary_recent():
         ctx.event("closing_without_summary")
         ctx.voice.say("closing_without_summary", _members(ctx)[0].speaker)
