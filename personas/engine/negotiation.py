@@ -89,7 +89,7 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
     if r.offer_ambiguous:
         # « 209 000 € ou 205 000 € sur trois ans »: the buyer will not pick the lower one for you.
         ctx.event("offer_ambiguous")
-        ctx.voice.say_or("ask_exact_offer", "Vous me proposez combien, exactement ? Un seul prix, s'il vous plaît.")
+        ctx.voice.say_or("ask_exact_offer", ASK_EXACT_OFFER_DEFAULTS)
         return
     price = r.price if r.price is not None and plausible_price(n, r.price) else None
     if price is None and r.discount is not None:
@@ -160,6 +160,11 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
 
 
 PRICE_RAISED_DEFAULT = "Tout à l'heure, vous étiez à {avant}. Maintenant {prix} ? Je retiens votre premier chiffre."
+ASK_EXACT_OFFER_DEFAULTS = [
+    "Vous me proposez combien, exactement ? Un seul prix, s'il vous plaît.",
+    "J'entends plusieurs chiffres. Lequel est votre proposition ?",
+    "Soyons clairs : quel prix me proposez-vous, précisément ?",
+]
 
 
 def deal_outcome(ctx: TurnContext, n: Negotiation) -> str:

@@ -125,6 +125,13 @@ def _wrong_statement(ctx: TurnContext) -> bool:
     return checked_reformulation(ctx)
 
 
+REPEATED_DEFAULTS = [
+    "Oui, vous me l'avez déjà dit. Et donc ?",
+    "C'est ce que vous venez de dire. Où voulez-vous en venir ?",
+    "On l'a déjà établi. La suite ?",
+]
+
+
 def _credit_restatement(ctx: TurnContext) -> None:
     """The trust an accurate restatement earns, without a line: the question of the same turn is answered."""
     fingerprint = " ".join(sorted(set(re.findall(r"\w{4,}", ctx.reading.folded))))[:300]
@@ -176,7 +183,7 @@ def checked_reformulation(ctx: TurnContext, speaker: str | None = None) -> bool:
     fingerprint = " ".join(sorted(set(re.findall(r"\w{4,}", r.folded))))[:300]
     if fingerprint in ctx.state.reformulations_heard:
         ctx.event("reformulation_repeated")
-        ctx.voice.say_or("reformulation_repeated", "Oui, vous me l'avez déjà dit. Et donc ?", speaker)
+        ctx.voice.say_or("reformulation_repeated", REPEATED_DEFAULTS, speaker)
         return True
     ctx.state.reformulations_heard.append(fingerprint)
     correction = spoken_correction(r.mismatches[0]) if r.mismatches else ""

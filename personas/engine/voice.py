@@ -128,14 +128,18 @@ class Voice:
             text = without_salutation(text) or text
         self.say_text(text, who)
 
-    def say_or(self, situation: str, default: str, speaker_id: str | None = None, **fields: str) -> None:
+    def say_or(self, situation: str, default: str | list[str], speaker_id: str | None = None,
+               **fields: str) -> None:
         """Say the persona's variant of ``situation``, or the engine's plain French default when the
-        trainer wrote none (the default is neutral enough for any persona; lint lists the gap)."""
+        trainer wrote none (the default is neutral enough for any persona; lint lists the gap). Several
+        defaults rotate like a persona's variants: a recurring situation is not said word for word."""
         if self.has(situation, speaker_id) or self.has(situation):
             self.say(situation, speaker_id, **fields)
             return
         self.state.events.append(f"{self.state.turn}:default_line:{situation}")
-        self.say_text(render(default, fields), speaker_id or self.persona.main_speaker.id)
+        variants = [default] if isinstance(default, str) else default
+        text = self._pick(f"default:{situation}", variants)
+        self.say_text(render(text, fields), speaker_id or self.persona.main_speaker.id)
 
     def say_from(self, key: str, variants: list[str], speaker_id: str | None, **fields: str) -> None:
         """Say one of the persona's own variants (a need, an objection, a grievance)."""

@@ -467,3 +467,18 @@ def test_a_price_raised_after_a_lower_one_is_remembered():
     assert "price_raised" in s.events[before:]
     spoken = " ".join(line.text for line in s.results[-1].lines)
     assert "Tout à l'heure, vous étiez à" in spoken and f"{low:,}".replace(",", "\u202f") in spoken
+
+
+def test_engine_defaults_rotate_instead_of_repeating_word_for_word():
+    """An ambiguous offer asked about three times gets three different wordings (engine defaults)."""
+    s = _to_negotiation()
+    n = s.negotiation
+    said = []
+    for _ in range(3):
+        a, b = int(n.candidate_list_price * 0.95), int(n.candidate_list_price * 0.9)
+        s.say(f"Je peux faire {a} € ou {b} € selon la durée.", "propose_price",
+              analysis=TurnSignals(reader_version="3.0", amounts=[
+                  {"value": a, "unit": "EUR", "role": "own_offer", "text": f"{a} €"},
+                  {"value": b, "unit": "EUR", "role": "own_offer", "text": f"{b} €"}], offer_ambiguous=True))
+        said.append(" ".join(line.text for line in s.results[-1].lines))
+    assert len(set(said)) == 3, said

@@ -181,7 +181,7 @@ def test_an_accurate_recap_made_too_early_is_told_what_is_missing_not_that_it_is
     result = s.say("Si je résume, vos retards de livraison vous valent des pénalités des enseignes.", "summarize",
                    analysis=reading(is_summary=True, is_reformulation=True))
     assert any(e.endswith("summary_thin") for e in s.events)
-    assert said(result) == SUMMARY_INCOMPLETE_DEFAULT
+    assert said(result) in SUMMARY_INCOMPLETE_DEFAULT
     assert said(result) not in [t for v in TRANSPORT.lines["reformulation_off"].values() for t in v]
 
 
