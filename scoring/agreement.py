@@ -31,6 +31,9 @@ class AgreementCheck:
     imposed_turns: list[str] = field(default_factory=list)  # candidate turns imposing after a refusal
     price_mismatch: str | None = None  # French: the recap's price against the agreed one
     source: str = "transcript"  # "engine" when the engine's record decided
+    # Members the recap counts as agreeing although nobody recorded their agreement (engine: no
+    # solution agreed) and nobody refused either: a doubt for the jury, not decisive evidence.
+    unconfirmed_by: list[str] = field(default_factory=list)
 
     @property
     def contradicted(self) -> bool:
@@ -82,9 +85,11 @@ def check_agreement(transcript: Transcript, annotations: list[TurnAnnotation], r
     mediation = mediation_record(transcript)
     if mediation is not None:
         out.source = "engine"
-        refusers = list(mediation.refused_by)
+        # The engine's rejections, else the members' own last word: a refusal said in the text that
+        # the engine did not register is still a refusal.
+        refusers = list(mediation.refused_by) or refusers
         if out.claims_agreement and not mediation.solution_agreed and not refusers:
-            refusers = [m for m in names if m not in mediation.accepted_by]
+            out.unconfirmed_by = [names.get(m, m) for m in names if m not in mediation.accepted_by]
     out.refused_by = [names.get(w, w) for w in refusers]
     negotiation = negotiation_record(transcript)
     if negotiation is not None and recap is not None:
