@@ -231,7 +231,8 @@ def eval_closing(inp: Inputs, p: Settings) -> Measure:
     a = inp.agreement
     if present and a.contradicted:
         refused = f"la synthèse présente comme acquise une solution refusée par {', '.join(a.refused_by)}"
-        what = a.price_mismatch or refused
+        rejected = f"la synthèse est aussitôt contestée par {', '.join(a.recap_refused_by)}"
+        what = a.price_mismatch or (refused if a.claims_agreement and a.refused_by else rejected)
         m.limit(p["contradicted_cap"], what)
         m.evidence += [_ev(inp, t, "refus") for t in a.refusal_turns[:1]]
     if a.imposed_turns:

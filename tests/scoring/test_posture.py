@@ -302,3 +302,49 @@ def test_names_in_a_contradicted_recap_are_not_explored() -> None:
     item = grid(make(4, lines, negotiation=THRESHOLDS))["parties_prenantes"]
     assert item.level == 0, item.rationale
     assert "récapitulatif contredit" in item.rationale
+
+
+# --- recaps checked against the interlocutor's answer --------------------------------------------------
+
+def _recap_then(answer: str, next_turn: str) -> Transcript:
+    return make(2, [
+        ("C", "Bonjour, comment vos tournées de livraison sont-elles organisées aujourd'hui ?"),
+        ("P", "Nous planifions à la main chaque soir, cela prend deux heures à notre responsable."),
+        ("C", "Si je comprends bien, deux heures de planification manuelle chaque soir ?"),
+        ("P", "C'est cela, et les erreurs coûtent cher en carburant."),
+        ("C", "Je vous propose un essai de notre planificateur sur un dépôt pendant un mois."),
+        ("P", "Il faudrait que j'en parle à mon associé avant."),
+        ("C", "Pour récapituler : vous signez l'essai d'un mois dès lundi, votre associé est d'accord, et "
+              "je vous envoie le contrat demain."),
+        ("P", answer),
+        ("C", next_turn),
+        ("P", "Bien, je vous rappelle."),
+    ])
+
+
+def test_a_recap_refused_and_left_as_is_does_not_match_what_was_agreed() -> None:
+    left = grid(_recap_then("Non, je n'ai rien signé, j'ai dit que je devais en parler à mon associé.",
+                            "Très bien, je vous envoie donc le contrat demain."))["conclusion_suite"]
+    assert left.level is not None and left.level <= 1, left.rationale
+    assert "contestée" in left.capped_by
+    reopened = grid(_recap_then("Non, je n'ai rien signé, j'ai dit que je devais en parler à mon associé.",
+                                "Pardon, qu'est-ce que je dois corriger dans ce récapitulatif ?"))["conclusion_suite"]
+    assert not reopened.capped_by, reopened.rationale
+    accepted = grid(_recap_then("Oui, c'est bien cela.", "Parfait, à lundi donc."))["conclusion_suite"]
+    assert not accepted.capped_by
+
+
+def test_an_agreement_the_engine_did_not_record_is_a_doubt_not_a_cap() -> None:
+    members = {"ines": {"tension": 0.3, "solution_accepted": False},
+               "marc": {"tension": 0.3, "solution_accepted": False}}
+    lines = [*BOTH_HEARD[:6],
+             ("C", "Je vous propose qu'Inès soit prévenue par Marc avant toute réattribution, dès ce mois-ci."),
+             ("ines", "Ce serait déjà mieux."),
+             ("C", "Pour récapituler, nous sommes d'accord : Marc prévient Inès avant toute réattribution, "
+                   "à partir d'aujourd'hui, et nous faisons le point le 15."),
+             ("marc", "Je verrai.")]
+    t = make(5, lines, speakers=MEMBERS,
+             engine=engine([], members=members, solution_agreed=False))
+    item = grid(t)["compte_rendu"]
+    assert not item.capped_by, item.rationale
+    assert item.uncertain and "n'a pas enregistré" in item.uncertainty_fr
