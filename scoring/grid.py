@@ -305,9 +305,9 @@ def eval_posture(inp: Inputs, p: Settings) -> Measure:
     accurate = sum(1 for t in c.turns if t.reformulation == "accurate")
     partial = sum(1 for t in c.turns if t.reformulation == "partial")
     # Counts, not shares, show adaptation; a short exchange cannot show many: no target asks more than
-    # ``per_turn`` of the candidate's turns (and the level is then flagged for the jury).
+    # ``per_turn`` of the candidate's turns (and when that halves a target, the level is flagged).
     room = max(1.0, p["per_turn"] * len(c.turns))
-    short = room < max(p["adaptation_target"], p["discovery_target"], p["members_target"] if ev_.heard else 0)
+    short = 2 * room < max(p["adaptation_target"], p["discovery_target"], p["members_target"] if ev_.heard else 0)
     adapt = min(1.0, (accurate + 0.5 * partial + len(ev_.changed_after)) / min(p["adaptation_target"], room))
     discovery = min(1.0, len(ev_.open_informative) / min(p["discovery_target"], room))
     if ev_.early_pitch is not None:
@@ -334,6 +334,8 @@ def eval_posture(inp: Inputs, p: Settings) -> Measure:
                if ev_.refused_proposals else "",
                f"{len(ev_.imposing)} décision(s) imposée(s) par le candidat" if ev_.imposing else "",
                f"{len(bad)} intervention(s) agressive(s) ou passive(s) sur {len(inp.annotations)}",
+               f"{f.politeness_markers} marque(s) de politesse" if p["w_politeness"] else "",
+               f"part de parole {_pct(f.talk_share_words)}" if p["w_balance"] else "",
                *_language_reasons(inp)]
     ev = [_ev(inp, a.id, _STYLE_NOTE[a.assertiveness]) for a in bad[:2]]
     ev += [_ev(inp, t.turn_id, "hors sujet" if t.small_talk else "en anglais" if t.english else "sans contenu")

@@ -348,3 +348,15 @@ def test_an_agreement_the_engine_did_not_record_is_a_doubt_not_a_cap() -> None:
     item = grid(t)["compte_rendu"]
     assert not item.capped_by, item.rationale
     assert item.uncertain and "n'a pas enregistré" in item.uncertainty_fr
+
+
+def test_a_short_exchange_is_flagged_for_the_jury_not_a_long_one() -> None:
+    short = grid(make(5, BOTH_HEARD, speakers=MEMBERS))["posture_appropriee"]
+    assert short.uncertain and "échange court" in short.uncertainty_fr
+    extra: list[tuple[str, str]] = []
+    for k in range(10):
+        who, name = ("ines", "Inès") if k % 2 == 0 else ("marc", "Marc")
+        extra += [("C", f"{name}, qu'est-ce qui vous aiderait pour le point numéro {k + 1} de la répartition ?"),
+                  (who, f"Pour le point {k + 1}, il faudrait que l'on en parle avant, entre nous, chaque lundi.")]
+    long = grid(make(5, [*BOTH_HEARD, *extra], speakers=MEMBERS))["posture_appropriee"]
+    assert "échange court" not in long.uncertainty_fr
