@@ -360,3 +360,23 @@ def test_a_short_exchange_is_flagged_for_the_jury_not_a_long_one() -> None:
                   (who, f"Pour le point {k + 1}, il faudrait que l'on en parle avant, entre nous, chaque lundi.")]
     long = grid(make(5, [*BOTH_HEARD, *extra], speakers=MEMBERS))["posture_appropriee"]
     assert "échange court" not in long.uncertainty_fr
+
+
+def test_planning_discounts_questions_asked_after_a_premature_price() -> None:
+    lines = [
+        ("C", "Bonjour. Pour commencer, comment vos résidences sont-elles nettoyées aujourd'hui ?"),
+        ("P", "Par une entreprise locale, deux passages par semaine, et les locataires se plaignent."),
+        ("C", "De quoi se plaignent-ils le plus souvent ?"),
+        ("P", "Des halls sales le lundi matin et des poubelles qui débordent le week-end."),
+        ("C", "Qui décidera du choix du prestataire ?"),
+        ("P", "Moi, avec notre directrice financière."),
+        ("C", "Quel budget prévoyez-vous pour les quatre résidences ?"),
+        ("P", "Autour de cent mille euros par an."),
+        ("C", "Je vous propose 115 000 € HT par an, avec un passage le lundi matin."),
+        ("P", "C'est au-dessus de notre budget."),
+    ]
+    judged_late = grid(make(4, lines, negotiation=THRESHOLDS, engine=engine([])))["planning_negociation"]
+    judged_early = grid(make(4, lines, negotiation=THRESHOLDS,
+                             engine=engine(["1:price_before_discovery"])))["planning_negociation"]
+    assert judged_late.measure is not None and judged_early.measure is not None
+    assert judged_early.measure < judged_late.measure
