@@ -62,10 +62,12 @@ def early_pitch(transcript: Transcript, annotations: list[TurnAnnotation], conte
     """The candidate turn that put a price forward before any question had obtained information.
 
     With the engine's record, its own judgement of a premature offer or price is used (it knows
-    whether the interlocutor had asked for the offer first); without it, the first own price said
-    before any informative question."""
-    if transcript.engine is not None:
-        numbers = sorted(e.turn for e in events_of(transcript) if e.name in EARLY_PITCH_EVENTS)
+    whether the interlocutor had asked for the offer first); without it (or a record with no events,
+    an export from before the engine logged them), the first own price said before any informative
+    question."""
+    events = events_of(transcript)
+    if events:
+        numbers = sorted(e.turn for e in events if e.name in EARLY_PITCH_EVENTS)
         by_number = {t.number: t.turn_id for t in content.turns}
         return by_number.get(numbers[0]) if numbers else None
     for ann, turn in zip(annotations, content.turns, strict=True):
@@ -135,9 +137,10 @@ def refused_proposals(transcript: Transcript, content: ContentReading) -> list[s
     with the people concerned. From the engine's record when present (it decided each rejection),
     else a refusal (``cues.grid_refusal``) in the persona turns right after a candidate turn that
     proposes or imposes (``cues.engine_proposal``, ``cues.grid_impose``)."""
-    if transcript.engine is not None:
+    events = events_of(transcript)
+    if events:
         by_number = {t.number: t.turn_id for t in content.turns}
-        return sorted({by_number[e.turn] for e in events_of(transcript)
+        return sorted({by_number[e.turn] for e in events
                        if e.name == REJECTED_EVENT and e.turn in by_number},
                       key=lambda tid: next(t.number for t in content.turns if t.turn_id == tid))
     lex = load_lexicon("fr")

@@ -380,3 +380,10 @@ def test_planning_discounts_questions_asked_after_a_premature_price() -> None:
                              engine=engine(["1:price_before_discovery"])))["planning_negociation"]
     assert judged_late.measure is not None and judged_early.measure is not None
     assert judged_early.measure < judged_late.measure
+
+
+def test_an_engine_record_without_events_falls_back_on_the_text() -> None:
+    silent = make(2, PRICE_FIRST, engine=engine([]))
+    assert evidence(silent).early_pitch == "t2"
+    pushed = make(5, PUSHED, speakers=MEMBERS, engine=engine([], members={}))
+    assert evidence(pushed).refused_proposals == ["t7"]
