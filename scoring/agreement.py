@@ -10,6 +10,7 @@ speaker).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from scoring.engine_record import mediation_record, negotiation_record
@@ -31,11 +32,19 @@ class AgreementCheck:
     imposed_turns: list[str] = field(default_factory=list)  # candidate turns imposing after a refusal
     price_mismatch: str | None = None  # French: the recap's price against the agreed one
     source: str = "transcript"  # "engine" when the engine's record decided
+    # Members the recap counts as agreeing although nobody recorded their agreement (engine: no
+    # solution agreed) and nobody refused either: a doubt for the jury, not decisive evidence.
+    unconfirmed_by: list[str] = field(default_factory=list)
+
+    # The interlocutor answered the recap itself with a refusal (« Non, … »): whatever it claims, the
+    # recap does not match what they agreed to.
+    recap_refused_by: list[str] = field(default_factory=list)
 
     @property
     def contradicted(self) -> bool:
-        """The recap says agreed while someone refused, or states a price nobody agreed to."""
-        return bool(self.claims_agreement and self.refused_by) or self.price_mismatch is not None
+        """The recap says agreed while someone refused, states a price nobody agreed to, or is refused."""
+        return (bool(self.claims_agreement and self.refused_by) or self.price_mismatch is not None
+                or bool(self.recap_refused_by))
 
 
 def _has(text: str, family: str, folded: bool = False) -> bool:
@@ -57,8 +66,19 @@ def check_agreement(transcript: Transcript, annotations: list[TurnAnnotation], r
     out = AgreementCheck(recap_turn_id=recap_turn_id)
     turns = transcript.turns
     recap = next((t for t in turns if t.id == recap_turn_id), None)
+    names = _names(transcript)
     if recap is not None:
         out.claims_agreement = _has(recap.text, "grid_recap_agreement")
+        at = turns.index(recap)
+        answer = list(itertools.takewhile(lambda t: t.speaker_role != "candidate", turns[at + 1:]))
+        refusing = [t for t in answer if _has(t.text, "grid_refusal")]
+        # A candidate who then asks what is wrong reopens the recap for correction: not contradicted.
+        after = turns[at + 1 + len(answer)] if at + 1 + len(answer) < len(turns) else None
+        reading = next((a for a in annotations if after is not None and str(a.id) == after.id), None)
+        if reading is not None and (reading.question_type == "open" or reading.is_reformulation):
+            refusing = []
+        out.recap_refused_by = [names.get(t.speaker_id or "", t.speaker_name or "interlocuteur") for t in refusing]
+        out.refusal_turns = [t.id for t in refusing]
     # Persona turns after the candidate's first proposal: each speaker's last refusal or acceptance.
     proposal_at = next((i for i, t in enumerate(turns) if t.speaker_role == "candidate"
                         and (_has(t.text, "engine_proposal", folded=True) or _has(t.text, "grid_impose"))), None)
@@ -73,18 +93,20 @@ def check_agreement(transcript: Transcript, annotations: list[TurnAnnotation], r
             refused_at = i if refused_at is None else refused_at
         elif _has(t.text, "grid_acceptance"):
             last[who] = ("accepted", t.id)
-    names = _names(transcript)
     refusers = [w for w, (state, _) in last.items() if state == "refused"]
-    out.refusal_turns = [last[w][1] for w in refusers]
+    out.refusal_turns = [last[w][1] for w in refusers] + [t for t in out.refusal_turns
+                                                          if t not in {last[w][1] for w in refusers}]
     if refused_at is not None:
         out.imposed_turns = [t.id for t in turns[refused_at:] if t.speaker_role == "candidate"
                              and _has(t.text, "grid_impose")]
     mediation = mediation_record(transcript)
     if mediation is not None:
         out.source = "engine"
-        refusers = list(mediation.refused_by)
+        # The engine's rejections, else the members' own last word: a refusal said in the text that
+        # the engine did not register is still a refusal.
+        refusers = list(mediation.refused_by) or refusers
         if out.claims_agreement and not mediation.solution_agreed and not refusers:
-            refusers = [m for m in names if m not in mediation.accepted_by]
+            out.unconfirmed_by = [names.get(m, m) for m in names if m not in mediation.accepted_by]
     out.refused_by = [names.get(w, w) for w in refusers]
     negotiation = negotiation_record(transcript)
     if negotiation is not None and recap is not None:

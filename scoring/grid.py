@@ -24,6 +24,7 @@ from scoring.content import ContentReading, read_content
 from scoring.conversation import ConversationFigures
 from scoring.engine_record import NegotiationRecord, negotiation_record
 from scoring.lexicon import load_lexicon
+from scoring.posture import PostureEvidence, read_posture
 from scoring.rubric import EVALUATOR_DEFAULTS, ContentSettings, Criterion, Rubric
 from scoring.stakeholders import PROCESS, find_stakeholders
 from scoring.transcript import Transcript
@@ -103,6 +104,7 @@ class Inputs:
     content: ContentReading = field(default_factory=ContentReading)
     agreement: AgreementCheck = field(default_factory=AgreementCheck)
     negotiation: NegotiationRecord | None = None
+    posture: PostureEvidence = field(default_factory=PostureEvidence)
 
     def text_of(self, turn_id: str) -> str:
         for t in self.transcript.turns:
@@ -177,7 +179,10 @@ def eval_listening(inp: Inputs, p: Settings) -> Measure:
     partial = [t for t in c.turns if t.reformulation == "partial"]
     inaccurate = [t for t in c.turns if t.reformulation == "inaccurate"]
     target_q = max(p["min_questions"], p["questions_per_turn"] * len(c.turns))
-    q = min(1.0, len(informative) / target_q)
+    # A closed question that obtains a yes or a figure lets the other say less than an open one.
+    kinds = {str(a.id): a.question_type for a in inp.annotations}
+    credited_q = sum(1.0 if kinds.get(t.turn_id) != "closed" else p["closed_credit"] for t in informative)
+    q = min(1.0, credited_q / target_q)
     credited = len(accurate) + p["partial_credit"] * len(partial) - p["inaccurate_penalty"] * len(inaccurate)
     ref = max(0.0, min(1.0, credited / p["reformulations_target"]))
     over = f.talk_share_words - p["max_talk_share"]
@@ -226,7 +231,8 @@ def eval_closing(inp: Inputs, p: Settings) -> Measure:
     a = inp.agreement
     if present and a.contradicted:
         refused = f"la synthèse présente comme acquise une solution refusée par {', '.join(a.refused_by)}"
-        what = a.price_mismatch or refused
+        rejected = f"la synthèse est aussitôt contestée par {', '.join(a.recap_refused_by)}"
+        what = a.price_mismatch or (refused if a.claims_agreement and a.refused_by else rejected)
         m.limit(p["contradicted_cap"], what)
         m.evidence += [_ev(inp, t, "refus") for t in a.refusal_turns[:1]]
     if a.imposed_turns:
@@ -234,6 +240,9 @@ def eval_closing(inp: Inputs, p: Settings) -> Measure:
     unconfirmed = present and a.claims_agreement and not a.refused_by and a.source == "transcript"
     if unconfirmed and inp.transcript.bloc == 5 and not _accepted_in_text(inp):
         m.doubts.append("la synthèse annonce un accord que personne n'a exprimé dans l'échange")
+    if present and a.unconfirmed_by:
+        m.doubts.append("la synthèse annonce un accord que le moteur n'a pas enregistré pour "
+                        + ", ".join(a.unconfirmed_by))
     return m
 
 
@@ -254,13 +263,18 @@ def eval_structure(inp: Inputs, p: Settings) -> Measure:
     lo, hi = p["min_words_per_turn"], p["max_words_per_turn"]
     concise = 1.0 if lo <= mean_words <= hi else 0.5 if mean_words <= hi * 1.7 else 0.0
     offer = 1.0 if any(s["stage"] == "proposition" for s in f.stages) else 0.0
+    # A structured sales talk discovers before it proposes: no price or pitch before the discovery.
+    discovered_first = 0.0 if inp.posture.early_pitch else 1.0
     value = (p["w_stages"] * stages + p["w_framing"] * framing + p["w_no_monologue"] * mono
-             + p["w_concise"] * concise + p["w_offer"] * offer) * inp.content.engaged_share
+             + p["w_concise"] * concise + p["w_offer"] * offer
+             + p["w_discovered_first"] * discovered_first) * inp.content.engaged_share
     reasons = [f"étapes parcourues : {', '.join(s['label'] for s in f.stages) or 'aucune'}",
                f"{round(mean_words)} mots par intervention en moyenne",
-               "pas de monologue" if f.monologues == 0 else f"{f.monologues} monologue(s)", *_language_reasons(inp)]
+               "pas de monologue" if f.monologues == 0 else f"{f.monologues} monologue(s)",
+               "prix ou offre avancés avant la découverte" if inp.posture.early_pitch else "",
+               *_language_reasons(inp)]
     ev = [_ev(inp, s["first_turn_id"], s["label"]) for s in f.stages[:4]]
-    return Measure(value if f.stages else 0.0, ev, reasons, support=len(f.stages))
+    return Measure(value if f.stages else 0.0, ev, [r for r in reasons if r], support=len(f.stages))
 
 
 def _style_share(inp: Inputs) -> tuple[float, list[TurnAnnotation], list[TurnAnnotation]]:
@@ -274,12 +288,15 @@ _STYLE_NOTE = {"aggressive": "ton agressif", "passive": "ton passif"}
 
 
 def eval_posture(inp: Inputs, p: Settings) -> Measure:
-    """Engaged turns (French, on the subject, with content), no aggressive or passive turns, courtesy,
-    balanced talk, how the interlocutor received it (no pushback on tone, listening or language), and
-    adapting to what the other says (true restatements). Courtesy, balance and reception count only in
-    proportion to engaged turns: a polite exchange about football is not a posture."""
+    """How the candidate adapts to this interlocutor (``scoring.posture``): engaged turns (French, on
+    the subject, with content), open questions that obtained information, no price or pitch before the
+    discovery, true restatements, a change of approach after the interlocutor pushes back, no
+    aggressive or passive turns, and — with two members — both heard, no side taken. Insults, blame
+    and forcing a solution are decisive. Courtesy and talk balance count only in proportion to engaged
+    turns: a polite exchange about football is not a posture."""
     f = inp.figures
     c = inp.content
+    ev_ = inp.posture
     engaged = c.engaged_share
     share, bad, good = _style_share(inp)
     polite = 1.0 if f.politeness_markers > 0 else 0.0
@@ -287,30 +304,67 @@ def eval_posture(inp: Inputs, p: Settings) -> Measure:
     balance = 1.0 if in_range else 0.5 if f.talk_share_words <= 0.8 else 0.0
     accurate = sum(1 for t in c.turns if t.reformulation == "accurate")
     partial = sum(1 for t in c.turns if t.reformulation == "partial")
-    follow_ups = sum(1 for a, t in zip(inp.annotations, c.turns, strict=True) if a.relance and t.informative)
-    adapt = min(1.0, accurate + 0.5 * partial + 0.5 * follow_ups)
-    reception = 1.0 - min(1.0, c.pushbacks / p["pushback_target"])
+    # Counts, not shares, show adaptation; a short exchange cannot show many: no target asks more than
+    # ``per_turn`` of the candidate's turns (and when that halves a target, the level is flagged).
+    room = max(1.0, p["per_turn"] * len(c.turns))
+    short = 2 * room < max(p["adaptation_target"], p["discovery_target"], p["members_target"] if ev_.heard else 0)
+    adapt = min(1.0, (accurate + 0.5 * partial + len(ev_.changed_after)) / min(p["adaptation_target"], room))
+    discovery = min(1.0, len(ev_.open_informative) / min(p["discovery_target"], room))
+    if ev_.early_pitch is not None:
+        discovery *= 1 - p["early_pitch_penalty"]
+    reception = 1.0 - min(1.0, ev_.unanswered_recadrages / p["pushback_target"])
+    least = ev_.least_heard()
+    members = 1.0 if least is None else min(1.0, least / min(p["members_target"], room))
+    members *= 1 - min(1.0, len(ev_.sides_taken) / p["sides_target"])
     value = (p["w_engaged"] * engaged
              + (p["w_style"] * share + p["w_politeness"] * polite + p["w_balance"] * balance
                 + p["w_reception"] * reception) * engaged
-             + p["w_adaptation"] * adapt)
+             + p["w_adaptation"] * adapt + p["w_discovery"] * discovery + p["w_members"] * members
+             - p["refused_penalty"] * min(1.0, len(ev_.pushed_solutions) / p["refusals_target"]))
     reasons = [f"{round(100 * engaged)} % d'interventions en français, sur le sujet et avec un contenu",
-               f"{c.pushbacks} recadrage(s) de l'interlocuteur sur le ton, l'écoute ou la langue",
+               f"{len(ev_.open_informative)} question(s) ouverte(s) ayant obtenu une information",
+               "prix ou offre avancés avant toute découverte" if ev_.early_pitch else "",
+               f"{accurate} reformulation(s) exacte(s)",
+               (f"{len(ev_.recadrages)} recadrage(s) de l'interlocuteur, suivi(s) d'un changement d'approche : "
+                f"{len(ev_.changed_after)}") if ev_.recadrages else "",
+               ("interlocuteurs entendus : " + ", ".join(f"{_name(inp, k)} {v} fois" for k, v in ev_.heard.items()))
+               if ev_.heard else "",
+               f"{len(ev_.sides_taken)} prise(s) de parti" if ev_.sides_taken else "",
+               f"{len(ev_.refused_proposals)} proposition(s) du candidat refusée(s) par l'interlocuteur"
+               if ev_.refused_proposals else "",
+               f"{len(ev_.imposing)} décision(s) imposée(s) par le candidat" if ev_.imposing else "",
                f"{len(bad)} intervention(s) agressive(s) ou passive(s) sur {len(inp.annotations)}",
-               f"{f.politeness_markers} marque(s) de politesse",
-               f"part de parole {_pct(f.talk_share_words)}", *_language_reasons(inp)]
+               f"{f.politeness_markers} marque(s) de politesse" if p["w_politeness"] else "",
+               f"part de parole {_pct(f.talk_share_words)}" if p["w_balance"] else "",
+               *_language_reasons(inp)]
     ev = [_ev(inp, a.id, _STYLE_NOTE[a.assertiveness]) for a in bad[:2]]
     ev += [_ev(inp, t.turn_id, "hors sujet" if t.small_talk else "en anglais" if t.english else "sans contenu")
            for t in c.turns if not t.engaged][:2]
-    ev += [_ev(inp, t, "recadrage par l'interlocuteur") for t in c.pushback_turns[:2]]
-    ev += [_ev(inp, a.id, "ton assertif") for a in good[:2]]
-    m = Measure(value if engaged > 0 else 0.0, ev, reasons,
-                support=sum(1 for t in c.turns if t.engaged))
+    ev += [_ev(inp, ev_.early_pitch, "prix ou offre avant la découverte")] if ev_.early_pitch else []
+    ev += [_ev(inp, t, "recadré, sans changement d'approche ensuite") for t in ev_.recadrages
+           if t not in ev_.changed_after][:1]
+    ev += [_ev(inp, t, "prise de parti") for t in ev_.sides_taken[:1]]
+    ev += [_ev(inp, t, "proposition refusée") for t in ev_.refused_proposals[:1]]
+    ev += [_ev(inp, t, "décision imposée") for t in ev_.imposing[:1]]
+    ev += [_ev(inp, t, "question ouverte qui obtient une information") for t in ev_.open_informative[:2]]
+    ev += [_ev(inp, a.id, "ton assertif") for a in good[:1]]
+    m = Measure(value if engaged > 0 else 0.0, ev, [r for r in reasons if r],
+                support=len(ev_.open_informative) + accurate + len(ev_.changed_after))
     if engaged < p["min_engaged_share"]:
         m.limit(1, f"seulement {round(100 * engaged)} % d'interventions engagées dans l'échange")
+    if short:
+        m.doubts.append(f"échange court ({len(c.turns)} interventions du candidat) : la posture est lue sur "
+                        "peu d'éléments")
+    if p["w_members"] and ev_.heard and not any(ev_.heard.values()) and c.with_("question"):
+        m.doubts.append("le destinataire des questions n'a pas pu être lu : l'écoute de chaque membre n'est "
+                        "pas vérifiée")
     _insults(inp, m, p)
     _blame_and_force(inp, m, p)
     return m
+
+
+def _name(inp: Inputs, speaker_id: str) -> str:
+    return next((s.name or s.id for s in inp.transcript.speakers if s.id == speaker_id), speaker_id)
 
 
 def eval_assertiveness(inp: Inputs, p: Settings) -> Measure:
@@ -364,6 +418,8 @@ def eval_negotiation_plan(inp: Inputs, p: Settings) -> Measure:
     asked, offer_turn = _discovery_before_offer(inp)
     announced = _announced_plan(inp)
     discovery = min(1.0, asked / p["discovery_target"]) if p["discovery_target"] else 0.0
+    if inp.posture.early_pitch is not None:  # the engine (or the text) saw a price before the discovery
+        discovery *= 1 - p["early_pitch_penalty"]
     value = (p["w_stages"] * len(seq) / 4 + p["w_order"] * in_order / 4 + p["w_discovery"] * discovery
              + p["w_announced"] * (announced is not None)) * inp.content.engaged_share
     labels = [s["label"] for s in inp.figures.stages if s["stage"] in wanted]
@@ -427,6 +483,10 @@ def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
         _insults(inp, m, p)
         return m
     opening = offers[0]
+    if rec is not None and from_engine:
+        moves = total + len(rec.counterparts_obtained) + (rec.agreed_price is not None)
+    else:
+        moves = total + sum(1 for _, asked in path if asked)
     floor = th.floor if th else None
     list_price = th.list_price if th else None
     traded = 1.0 if total == 0 else (total - given) / total
@@ -442,13 +502,20 @@ def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
         anchor = 0.0 if opening < floor else (1.0 if list_price is None or opening >= list_price
                                               * (1 - p["max_discount"]) else 0.5)
         kept = 0.0 if below or final < floor else 1.0
-    value = p["w_anchor"] * anchor + p["w_traded"] * traded + p["w_limited"] * limited + p["w_floor"] * kept
+    # A price said once, with no concession, counterpart or agreed price, shows an opening, not an
+    # approach between thresholds: nothing to credit beyond the anchor (no evidence is no level).
+    observed = moves > 0
+    value = p["w_anchor"] * anchor + (p["w_traded"] * traded + p["w_limited"] * limited
+                                      + p["w_floor"] * kept) * observed
     source = "relevé du moteur" if from_engine else "lecture des tours"
     reasons = [f"prix d'ouverture du candidat : {_fmt(opening, unit)} ({source})",
                f"{total} concession(s) du candidat, dont {given} sans contrepartie",
                f"prix final {_fmt(final, unit)}" + (f" — plancher {_fmt(floor, unit)}" if floor is not None else "")]
     if rec is not None and rec.outcome:
         reasons.append(f"issue : {rec.outcome_fr}")
+    if not observed:
+        reasons.append("aucune concession, contrepartie ni prix convenu : "
+                       "l'approche entre les seuils n'est pas observable")
     ev = [_ev(inp, a.id, _MOVE_NOTE[mv.move]) for a in inp.annotations for mv in a.negotiation
           if mv.move in _MOVE_NOTE][:3]
     m = Measure(value, ev, reasons, support=len(offers))
@@ -456,6 +523,9 @@ def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
         m.limit(p["floor_crossed_cap"], f"prix proposé sous le plancher du candidat ({_fmt(min(below), unit)})")
     elif floor is not None and final < floor:
         m.limit(p["floor_crossed_cap"], "prix final sous le plancher du candidat")
+    a = inp.agreement
+    if a.price_mismatch or (a.claims_agreement and a.refused_by):
+        m.limit(p["contradicted_cap"], a.price_mismatch or "accord annoncé alors que l'acheteur l'a refusé")
     if total and given == total and from_engine:
         m.limit(p["given_cap"], "toutes les concessions sont données sans contrepartie")
     elif total and given == total:
@@ -479,18 +549,29 @@ _MOVE_NOTE = {"offer": "offre", "concession": "concession", "counterpart": "cont
 
 def eval_stakeholders(inp: Inputs, p: Settings) -> Measure:
     """People and roles that weigh on the decision, named by anyone in the exchange, that the candidate
-    picks up or asks about (see scoring.stakeholders)."""
-    everyone = find_stakeholders(inp.transcript, inp.annotations)
+    picks up or asks about (see scoring.stakeholders) — and uses: an actor the candidate comes back to
+    in a later turn (to restate their role, argue for them, plan to meet them) counts ``w_used`` more
+    than one named once. A recap that announces an agreement the interlocutor contradicted explores
+    nobody: names in it are not counted."""
+    a = inp.agreement
+    ignored = {a.recap_turn_id} if a.contradicted and a.recap_turn_id else set()
+    everyone = find_stakeholders(inp.transcript, inp.annotations, ignore=ignored)
     explored = [e for e in everyone if e.candidate_turns and e.key != PROCESS]
+    used = [e for e in explored if len(e.candidate_turns) >= 2]
     process = any(e.key == PROCESS and e.candidate_turns for e in everyone)
     missed = [e for e in everyone if not e.candidate_turns and e.key != PROCESS]
-    value = min(1.0, (len(explored) + p["w_question"] * float(process)) / p["entities_target"])
+    value = min(1.0, (len(explored) + p["w_used"] * len(used) + p["w_question"] * float(process))
+                / p["entities_target"])
     by = {"candidate": "nommé par le candidat", "persona": "nommé par l'interlocuteur"}
     reasons = [("acteurs explorés : " + ", ".join(f"{e.label} ({by[e.first_named_by]})" for e in explored))
                if explored else "aucun acteur de la décision exploré par le candidat",
+               ("repris ensuite par le candidat : " + ", ".join(e.label for e in used)) if used
+               else "aucun acteur repris ensuite par le candidat",
                "question sur le processus de décision" if process else "pas de question sur qui décide"]
     if missed:
         reasons.append("nommés par l'interlocuteur mais non repris : " + ", ".join(e.label for e in missed[:4]))
+    if ignored:
+        reasons.append("acteurs cités dans un récapitulatif contredit par l'interlocuteur non comptés")
     turns = sorted({t for e in explored for t in e.candidate_turns}, key=lambda t: [x.id for x in
                                                                                      inp.transcript.turns].index(t))
     ev = [_ev(inp, t, "acteurs de la décision") for t in turns[:3]]
@@ -595,10 +676,11 @@ def _sentence(reasons: list[str]) -> str:
 def _inputs(rubric: Rubric, transcript: Transcript, annotations: list[TurnAnnotation],
             figures: ConversationFigures) -> Inputs:
     settings = rubric.content
-    return Inputs(transcript, annotations, figures, settings=settings,
-                  content=read_content(transcript, annotations, settings),
+    content = read_content(transcript, annotations, settings)
+    return Inputs(transcript, annotations, figures, settings=settings, content=content,
                   agreement=check_agreement(transcript, annotations, figures.closing_summary.turn_id, settings),
-                  negotiation=negotiation_record(transcript))
+                  negotiation=negotiation_record(transcript),
+                  posture=read_posture(transcript, annotations, content))
 
 
 def criterion_measures(rubric: Rubric, transcript: Transcript, annotations: list[TurnAnnotation],

@@ -59,8 +59,10 @@ def _names_in(text: str, known: set[str]) -> set[str]:
     return words & known
 
 
-def find_stakeholders(transcript: Transcript, annotations: list[TurnAnnotation]) -> list[Stakeholder]:
-    """Every stakeholder of the exchange, in order of first mention; explored ones carry turn ids."""
+def find_stakeholders(transcript: Transcript, annotations: list[TurnAnnotation],
+                      ignore: set[str] | None = None) -> list[Stakeholder]:
+    """Every stakeholder of the exchange, in order of first mention; explored ones carry turn ids.
+    Turns in ``ignore`` (e.g. a recap the interlocutor contradicted) neither name nor explore anyone."""
     lex = load_lexicon("fr")
     excluded = _excluded(transcript)
     not_names = lex.cue("grid_not_a_name")
@@ -76,6 +78,8 @@ def find_stakeholders(transcript: Transcript, annotations: list[TurnAnnotation])
     found: dict[str, Stakeholder] = {}
     questions = {str(a.id) for a in annotations if a.stakeholder_question}
     for t in transcript.turns:
+        if ignore and t.id in ignore:
+            continue
         keys = {(m.family, ROLE_LABELS[m.family]) for m in lex.find_cues(t.text, tuple(ROLE_LABELS))}
         originals = {fold(w): w for w in re.findall(r"[^\W\d_]+", t.text)}
         keys |= {(f"name:{n}", originals.get(n, n)) for n in _names_in(t.text, known)}

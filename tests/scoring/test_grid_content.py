@@ -341,18 +341,24 @@ def test_report_shows_the_engine_record_of_an_ended_negotiation() -> None:
     assert score_transcript(make(4, BELOW_FLOOR_LINES, THRESHOLDS, running)).negotiation_record is None
 
 
-def test_interlocutor_pushback_lowers_posture() -> None:
-    """The persona's own reading of the candidate's behaviour (« restez correct ») counts against posture."""
+def test_interlocutor_pushback_lowers_posture_unless_the_candidate_changes_course() -> None:
+    """The persona's own reading of the candidate's behaviour (« restez correct ») counts against posture
+    when the candidate carries on as before; a candidate who then asks or restates has adapted."""
     calm = {i.id: i for i in score_transcript(ENGAGED_BLOC2).grid.items}["posture_adaptee"]
-    lines = [(who, text) for who, text in [(t.speaker_role, t.text) for t in ENGAGED_BLOC2.turns]]
-    lines = [("C" if who == "candidate" else "P", text) for who, text in lines]
-    lines[3] = ("P", "Restez correct, s'il vous plaît. Les rayons frais sont vides le samedi matin.")
-    lines[5] = ("P", "Vous notez ce que je dis ? La direction régionale s'en inquiète, je viens de le dire.")
-    pushed = {i.id: i for i in score_transcript(make(2, lines)).grid.items}["posture_adaptee"]
-    assert pushed.measure is not None and calm.measure is not None
+    base = [("C" if t.speaker_role == "candidate" else "P", t.text) for t in ENGAGED_BLOC2.turns]
+    adapted = list(base)
+    adapted[3] = ("P", "Restez correct, s'il vous plaît. Les rayons frais sont vides le samedi matin.")
+    adapted[5] = ("P", "Vous notez ce que je dis ? La direction régionale s'en inquiète, je viens de le dire.")
+    stubborn = list(adapted)
+    stubborn[4] = ("C", "Notre suivi en temps réel est le meilleur du marché, nos clients en sont tous ravis.")
+    stubborn[6] = ("C", "Notre plateforme est reconnue par toute la profession, vous ne trouverez pas mieux.")
+    kept = {i.id: i for i in score_transcript(make(2, adapted)).grid.items}["posture_adaptee"]
+    pushed = {i.id: i for i in score_transcript(make(2, stubborn)).grid.items}["posture_adaptee"]
+    assert pushed.measure is not None and calm.measure is not None and kept.measure is not None
     assert pushed.measure < calm.measure - 0.1
-    assert "2 recadrage(s)" in pushed.rationale
-    assert any(e.note == "recadrage par l'interlocuteur" for e in pushed.evidence)
+    assert kept.measure >= calm.measure - 0.05, kept.rationale
+    assert "2 recadrage(s)" in pushed.rationale and "changement d'approche : 0" in pushed.rationale
+    assert any(e.note == "recadré, sans changement d'approche ensuite" for e in pushed.evidence)
 
 
 def test_engine_record_tolerates_missing_parts() -> None:
