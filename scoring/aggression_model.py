@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sys
 import zlib
 from dataclasses import dataclass
@@ -24,10 +25,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from scoring.extensions import register_extensions
+from scoring.lexicon import load_lexicon
 
 MODEL_PATH = Path(__file__).parent / "models" / "aggression_fr.npz"
 _SECOND = {"vous", "tu", "te", "t'", "toi", "votre", "vos", "ton", "ta", "tes", "t'as", "t'es"}
 _NEGATIONS = {"pas", "jamais", "rien", "aucun", "aucune", "plus"}
+_APOLOGY = re.compile(r"désol|navr|pardon|excus|sorry|apolog", re.I)
 
 
 class AggressionModel:
@@ -129,11 +132,16 @@ class AggressionModel:
 
 def aimed_at_partner(doc: Doc) -> bool:
     """The model may only call a turn aggressive when it speaks to the other person (« vous », « tu »,
-    an imperative) and is no thanks, apology or empathy: « Comme d'habitude, on va commencer par un
-    diagnostic » speaks of the speaker's own habits."""
+    an imperative) and is no thanks, apology or empathy (the lexicon's empathy frames): « Comme
+    d'habitude, on va commencer par un diagnostic » speaks of the speaker's own habits."""
     markers = doc._.markers or []
     if any(m.label_ in ("social", "politeness") for m in markers):
         return False
+    if any(m.label_ == "passive" and _APOLOGY.search(m.text) for m in markers):
+        return False  # « je suis vraiment désolé, c'était inacceptable » apologises
+    lang = doc.lang_ if doc.lang_ in ("fr", "en") else "fr"
+    if load_lexicon(lang).find_cues(doc.text, ("empathy_frame",)):
+        return False  # « je comprends que ce soit inacceptable pour vous » sides with the other
     words = [t for t in doc if not (t.is_punct or t.is_space)]
     if any(t.lower_.replace("’", "'") in _SECOND for t in words):
         return True

@@ -211,12 +211,15 @@ def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, Conten
     markers = [Marker(family=m.label_, text=m.text, start=m.start_char, end=m.end_char)
                for m in (doc._.markers or [])]
     is_reformulation = ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps or summ.markers))
+    content = _content(item, lang, doc, bags, partner_docs, is_reformulation, summ.is_summary)
+    # The contract's open/closed follows the subtype: a précise question (« vous utilisez quoi ? ») is closed.
+    question_type = ("open" if content["question_subtype"] == "ouverte" else "closed") if doc._.is_question else None
     return TurnAnnotation(
-        **_content(item, lang, doc, bags, partner_docs, is_reformulation, summ.is_summary),
+        **content,
         id=item.id,
         lang=lang,
         is_question=bool(doc._.is_question),
-        question_type=doc._.question_type,
+        question_type=question_type,
         question_form=doc._.question_form,
         spin=doc._.spin,
         phatic=bool(doc._.phatic),
