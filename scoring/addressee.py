@@ -21,6 +21,7 @@ from scoring.schema import ContextTurn, SpeakerRef, Stance
 
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
 _LOOK_AROUND = 30  # characters read on each side of a name
+_EVIDENCE_CHARS = 80
 _AFTER_PUNCTUATION = re.compile(r"[,.;:!?…(]\s*$")
 _JOINED = re.compile(r"\s+(?:et|and|ou)\s+$")  # « Julie et Karim » name both members
 
@@ -164,10 +165,13 @@ def addressee(text: str, speakers: list[SpeakerRef], context: list[ContextTurn],
     return []
 
 
-def stance(text: str, speakers: list[SpeakerRef], addressed: list[str], lang: str = "fr") -> Stance | None:
+def stance(text: str, speakers: list[SpeakerRef], addressed: list[str], lang: str = "fr",
+           hostile: bool = False) -> Stance | None:
     """Whom the turn sides with or blames, by name or through « tu as raison » said to the addressee.
 
-    Minimising one side's concern (« ce n'est pas si grave ») said to them blames them too.
+    Minimising one side's concern (« ce n'est pas si grave ») said to them blames them too, and so
+    does a hostile turn (``hostile``: read as aggressive) said to one member: in a mediation,
+    reproaching one party is taking the other's side.
     """
     if len(speakers) < 2:
         return None
@@ -199,6 +203,10 @@ def stance(text: str, speakers: list[SpeakerRef], addressed: list[str], lang: st
             else:
                 out.blames = out.blames or to_one
             out.evidence.append(m.text)
+    if hostile and to_one is not None and out.blames is None and out.sides_with != to_one:
+        out.blames = to_one
+        first = next((m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()), text)
+        out.evidence.append(first[:_EVIDENCE_CHARS])
     if out.sides_with == out.blames:
         out.blames = None if out.sides_with else out.blames
     return out if (out.sides_with or out.blames) else None

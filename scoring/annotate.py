@@ -165,7 +165,8 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
         or any(m.label_ == "counterpart" for m in doc._.markers or []),
         "dates": find_dates(item.text, item.when, lang),
         "addressee": addressed,
-        "stance": stance(item.text, item.speakers, addressed, lang),
+        "stance": stance(item.text, item.speakers, addressed, lang,
+                         hostile=doc._.assertiveness == "aggressive"),
     }
     if is_reformulation and partner:
         own = {(a.start, a.end) for a in amounts if a.role == "own_offer" and not a.computed}

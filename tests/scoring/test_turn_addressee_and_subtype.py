@@ -91,3 +91,17 @@ def test_an_apology_with_a_strong_word_is_not_aggression() -> None:
     r = read("Je suis vraiment désolé, c'était inacceptable de vous laisser sans réponse.", speakers=[],
              genre="sales")
     assert r.assertiveness != "aggressive"
+
+
+def test_a_hostile_turn_to_one_member_blames_that_member() -> None:
+    r = read("Hugo, t'es vraiment nul, tu as encore tout fait de travers.", INES_LAST)
+    assert r.addressee == ["hugo"] and r.stance is not None and r.stance.blames == "hugo"
+
+
+def test_a_reproach_in_chat_spelling_blames_the_addressee() -> None:
+    r = read("Inès, t'aurais pas pu prévenir l'équipe plus tôt ?", HUGO_LAST)
+    assert r.addressee == ["ines"] and r.stance is not None and r.stance.blames == "ines"
+
+
+def test_a_neutral_question_takes_no_side() -> None:
+    assert read("Hugo, comment tu as vécu cette semaine ?", INES_LAST).stance is None
