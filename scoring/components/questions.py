@@ -309,7 +309,7 @@ class QuestionDetector:
 
     def _echo(self, sent: Span, markers: list[Span], rest: list[Span]) -> bool:
         """A short verbless « ? » sentence (« 180 000 € ? », « Sauver le client ? ») followed by a
-        statement: the speaker echoes the other's word and answers it themselves."""
+        statement or a rhetorical question: the speaker echoes the other's word and answers it themselves."""
         if "?" not in sent.text or any(m.label_ in ("wh_open", "wh_factual", "closed_opener", "question_request",
                                                     "leading") for m in markers):
             return False
@@ -317,7 +317,12 @@ class QuestionDetector:
         if not words or len(words) > _ECHO_MAX_WORDS or any(t.pos_ in ("VERB", "AUX") for t in words[1:]):
             return False
         following = [s for s in rest if s.text.strip()]
-        return bool(following) and "?" not in following[0].text
+        if not following:
+            return False
+        nxt = following[0]
+        rhetorical = any(m.label_ == "rhetorical" and nxt.start <= m.start and m.end <= nxt.end
+                         for m in sent.doc._.markers or [])
+        return "?" not in nxt.text or rhetorical  # « 20 % ? Et puis quoi encore ? » asks nothing either
 
     @staticmethod
     def _spin(sents: list[Span], markers: list[Span]) -> str | None:

@@ -105,3 +105,8 @@ def test_a_reproach_in_chat_spelling_blames_the_addressee() -> None:
 
 def test_a_neutral_question_takes_no_side() -> None:
     assert read("Hugo, comment tu as vécu cette semaine ?", INES_LAST).stance is None
+
+
+def test_an_echo_before_a_rhetorical_question_asks_nothing() -> None:
+    r = read("Quarante jours ? Et puis quoi encore, je vous livre le dimanche ?", speakers=[], genre="negotiation")
+    assert not r.is_question and r.question_subtype == "rhetorique"
