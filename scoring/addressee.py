@@ -1,24 +1,29 @@
 """To whom a turn is said, and whose side it takes, when the partner has several speakers (Bloc 5).
 
 A mediator who asks « Antoine, et pour toi ? » must be answered by Antoine; « Antoine a raison… »
-said to Sabrina is about Antoine, not to him, and takes his side. Pure regular expressions over the
-speakers' names and the lexicon's cues: the engine calls it on every turn.
+said to Sabrina is about Antoine, not to him, and takes his side. A name is a call (vocative)
+unless the words around it make it an argument of the sentence: a preposition, « que » or « c'est »
+before it (« pour Antoine », « c'est Julie qui »), a clitic or a third-person verb after it
+(« Karim l'aurait gardé », « Julie touche la commission »). Regular expressions over the speakers'
+names and the lexicon's cues: the engine calls it on every turn.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-from scoring.lexicon import load_lexicon
+from scoring.lexicon import Lexicon, load_lexicon
 from scoring.schema import ContextTurn, SpeakerRef, Stance
 
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
-# What may stand right before and after a name said as a call (vocative): a boundary or « et toi ».
-_BEFORE_CALL = re.compile(r"(?:^|[.!?,;:…]|\b(?:et|toi|vous|hein|alors|bon|ok|donc|mais|merci|bonjour|salut|oui|non)"
-                          r")\s*$", re.I)
-_AFTER_CALL = re.compile(r"^\s*(?:[,?!.:;…]|$)")
+_LOOK_AROUND = 30  # characters read on each side of a name
+_EVIDENCE_CHARS = 80
+_AFTER_PUNCTUATION = re.compile(r"[,.;:!?…(]\s*$")
+_JOINED = re.compile(r"\s+(?:et|and|ou)\s+$")  # « Julie et Karim » name both members
 
 
 def _fold(text: str) -> str:
@@ -45,8 +50,35 @@ def _names(speaker: SpeakerRef) -> list[str]:
     return sorted((n for n in out if len(n) >= 2), key=len, reverse=True)
 
 
-def name_hits(text: str, speakers: list[SpeakerRef]) -> list[NameHit]:
+@lru_cache(maxsize=8)
+def _ending(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The cue anchored at the end of the text (``finditer`` would stop at a shorter, earlier match)."""
+    return re.compile(f"(?:{pattern.pattern})$", pattern.flags)
+
+
+def _is_argument(folded: str, start: int, end: int, lex: Lexicon) -> bool:
+    """The name is a grammatical argument (« pour Antoine », « Julie n'a pas tort »), not a call."""
+    before = folded[max(0, start - _LOOK_AROUND) : start]
+    if _ending(lex.cue("name_argument_before")).search(before):
+        return True
+    after = folded[end : end + _LOOK_AROUND]
+    if lex.cue("name_argument_after").match(after) is not None:
+        return True
+    # a word right after the name (no comma) that is no pronoun, adverb or particle: « Julie reprend »
+    return re.match(r" +\w", after) is not None and lex.cue("name_call_after").match(after) is None
+
+
+def _opens_a_call(text: str, start: int, lex: Lexicon) -> bool:
+    """The name stands after a boundary or a greeting (« …, et Sabrina, », « Merci Karim »), where a
+    call opens; not after a verb (« pourquoi tu n'as pas appelé Karim ? »)."""
+    before = _fold(text[max(0, start - _LOOK_AROUND) : start])
+    return (not before.strip() or _AFTER_PUNCTUATION.search(before) is not None
+            or _ending(lex.cue("name_call_before")).search(before) is not None)
+
+
+def name_hits(text: str, speakers: list[SpeakerRef], lang: str = "fr") -> list[NameHit]:
     """Every mention of a speaker by name, in reading order (accent- and case-insensitive)."""
+    lex = load_lexicon(lang)
     folded = _fold(text)
     hits: list[NameHit] = []
     taken: list[tuple[int, int]] = []
@@ -56,9 +88,14 @@ def name_hits(text: str, speakers: list[SpeakerRef]) -> list[NameHit]:
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append((m.start(), m.end()))
-                vocative = bool(_BEFORE_CALL.search(folded[: m.start()])) and bool(_AFTER_CALL.match(folded[m.end():]))
+                vocative = not _is_argument(folded, m.start(), m.end(), lex)
                 hits.append(NameHit(sp.id, m.start(), m.end(), vocative))
-    return sorted(hits, key=lambda h: h.start)
+    hits.sort(key=lambda h: h.start)
+    for i, (a, b) in enumerate(itertools.pairwise(list(hits))):
+        if a.speaker != b.speaker and _JOINED.fullmatch(folded[a.end : b.start]):
+            hits[i] = NameHit(a.speaker, a.start, a.end, False)
+            hits[i + 1] = NameHit(b.speaker, b.start, b.end, False)
+    return hits
 
 
 def _last_speaker(context: list[ContextTurn], speakers: list[SpeakerRef]) -> str | None:
@@ -71,50 +108,77 @@ def _last_speaker(context: list[ContextTurn], speakers: list[SpeakerRef]) -> str
     return None
 
 
-def addressee(text: str, speakers: list[SpeakerRef], context: list[ContextTurn], lang: str = "fr") -> list[str]:
+def _final_part(text: str) -> tuple[int, int]:
+    """Offsets of the turn's last question, else of its last sentence: what the turn asks of whom."""
+    sentences = [m for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    if not sentences:
+        return 0, len(text)
+    questions = [m for m in sentences if "?" in m.group(0)]
+    last = (questions or sentences)[-1]
+    return last.start(), last.end()
+
+
+def addressee(text: str, speakers: list[SpeakerRef], context: list[ContextTurn], lang: str = "fr",
+              restates_last: bool = False, recap: bool = False) -> list[str]:
     """Speaker ids the turn is addressed to; ``[]`` for everyone or nobody in particular.
 
-    A name called in the turn's last question (else in the turn) wins; « vous deux », « chacun »
-    address the group; an informal « tu » with no name goes to whoever spoke last, or to the other
-    member when the turn speaks of one in the third person.
+    In order: « vous deux », « chacun » in the final question address the group; a name called in
+    it wins; names of both members called in turn (a greeting, a round) address the group; a single
+    member called is addressed; a group cue elsewhere addresses the group. Without a call, « tu » or
+    « vous » goes to the other member when the turn speaks of one in the third person, else « tu »
+    (and a « vous » that restates or endorses the last words) to whoever spoke last.
     """
     if len(speakers) < 2:
         return []
     lex = load_lexicon(lang)
-    hits = name_hits(text, speakers)
+    hits = name_hits(text, speakers, lang)
     calls = [h for h in hits if h.vocative]
-    if calls:
-        questions = [m for m in _SENTENCE.finditer(text) if "?" in m.group(0)]
-        if questions:
-            last_q = questions[-1]
-            in_last = [h for h in calls if last_q.start() <= h.start < last_q.end()]
-            # « Sabrina, tu en penses quoi ? » : the call may open the sentence before the question mark
-            if in_last:
-                return [in_last[-1].speaker]
-        return [calls[-1].speaker]
-    if lex.find_cues(text, ("address_group",)):
+    mentioned = {h.speaker for h in hits if not h.vocative}
+    q_start, q_end = _final_part(text)
+    groups = lex.find_cues(text, ("address_group",))
+    final_calls = [h for h in calls if q_start <= h.start < q_end]
+    strong = list(dict.fromkeys(h.speaker for h in final_calls if _opens_a_call(text, h.start, lex)))
+    if len(strong) > 1:
+        return []  # « Antoine, tu t'excuses, et Sabrina, vous… »: one sentence to both
+    if strong or final_calls:
+        return (strong or [final_calls[0].speaker])[:1]
+    if any(q_start <= g.start < q_end for g in groups):
         return []
-    if lex.find_cues(text, ("address_tu",)):
-        mentioned = {h.speaker for h in hits}
-        if len(mentioned) == 1:
-            others = [s.id for s in speakers if s.id not in mentioned]
-            return others[:1] if len(others) == 1 else []
+    second_tu = bool(lex.find_cues(text[q_start:q_end], ("address_tu",)))
+    if calls:
+        # both members called in turn with a group cue (« Bonjour Sabrina, bonjour Antoine… vous
+        # deux ») address the group; otherwise the last call hands the turn over (« Merci Karim.
+        # Julie, à toi. »)
+        return [] if groups and len({h.speaker for h in calls}) > 1 else [calls[-1].speaker]
+    if (groups and not second_tu) or recap or len(mentioned) > 1:
+        return []  # a closing recap, or a turn about both members, speaks to both
+    second_tu = second_tu or bool(lex.find_cues(text, ("address_tu",)))
+    second_vous = bool(lex.find_cues(text, ("address_vous",)))
+    others = [s.id for s in speakers if s.id not in mentioned]
+    stance_on_named = bool(lex.find_cues(text, ("name_is_right", "name_is_wrong")))
+    if len(mentioned) == 1 and len(others) == 1 and (second_tu or second_vous or stance_on_named):
+        return others  # « Julie n'a pas tort », « Karim l'aurait gardé » are said to the other member
+    endorses = bool(lex.find_cues(text, ("sides_with_you",)))
+    if second_tu or restates_last or (second_vous and endorses):
         last = _last_speaker(context, speakers)
-        return [last] if last else []
+        return [last] if last and last not in mentioned else []
     return []
 
 
-def stance(text: str, speakers: list[SpeakerRef], addressed: list[str], lang: str = "fr") -> Stance | None:
+def stance(text: str, speakers: list[SpeakerRef], addressed: list[str], lang: str = "fr",
+           hostile: bool = False) -> Stance | None:
     """Whom the turn sides with or blames, by name or through « tu as raison » said to the addressee.
 
-    Minimising one side's concern (« ce n'est pas si grave ») said to them blames them too.
+    Minimising one side's concern (« ce n'est pas si grave ») said to them blames them too, and so
+    does a hostile turn (``hostile``: read as aggressive) said to one member: in a mediation,
+    reproaching one party is taking the other's side.
     """
     if len(speakers) < 2:
         return None
     lex = load_lexicon(lang)
     out = Stance()
     to_one = addressed[0] if len(addressed) == 1 else None
-    for hit in name_hits(text, speakers):
+    for hit in name_hits(text, speakers, lang):
         after = text[hit.end : hit.end + 40]
         before = text[max(0, hit.start - 40) : hit.start]
         right = lex.find_cues(after, ("name_is_right", "name_is_wrong"))
@@ -139,6 +203,10 @@ def stance(text: str, speakers: list[SpeakerRef], addressed: list[str], lang: st
             else:
                 out.blames = out.blames or to_one
             out.evidence.append(m.text)
+    if hostile and to_one is not None and out.blames is None and out.sides_with != to_one:
+        out.blames = to_one
+        first = next((m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()), text)
+        out.evidence.append(first[:_EVIDENCE_CHARS])
     if out.sides_with == out.blames:
         out.blames = None if out.sides_with else out.blames
     return out if (out.sides_with or out.blames) else None

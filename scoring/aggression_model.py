@@ -5,15 +5,18 @@ a logistic regression over the turn's static word vectors (``fr_core_news_md``),
 and the marker counts learns them from the product's own labelled turns (written by independent
 writers, never ``../shared/eval``). ConvoKit's shape: settings in the constructor, ``fit`` then
 ``transform``. The weights ship in ``scoring/models/aggression_fr.npz``; refit with
-``python -m scoring.aggression_model`` (deterministic), measured on sets kept out of the fit.
+``python -m scoring.aggression_model`` (deterministic); its figures are cross-validated with each
+conversation kept whole in one fold.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 import sys
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +25,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from scoring.extensions import register_extensions
+from scoring.lexicon import load_lexicon
 
 MODEL_PATH = Path(__file__).parent / "models" / "aggression_fr.npz"
 _SECOND = {"vous", "tu", "te", "t'", "toi", "votre", "vos", "ton", "ta", "tes", "t'as", "t'es"}
 _NEGATIONS = {"pas", "jamais", "rien", "aucun", "aucune", "plus"}
+_APOLOGY = re.compile(r"désol|navr|pardon|excus|sorry|apolog", re.I)
 
 
 class AggressionModel:
@@ -127,11 +132,16 @@ class AggressionModel:
 
 def aimed_at_partner(doc: Doc) -> bool:
     """The model may only call a turn aggressive when it speaks to the other person (« vous », « tu »,
-    an imperative) and is no thanks, apology or empathy: « Comme d'habitude, on va commencer par un
-    diagnostic » speaks of the speaker's own habits."""
+    an imperative) and is no thanks, apology or empathy (the lexicon's empathy frames): « Comme
+    d'habitude, on va commencer par un diagnostic » speaks of the speaker's own habits."""
     markers = doc._.markers or []
     if any(m.label_ in ("social", "politeness") for m in markers):
         return False
+    if any(m.label_ == "passive" and _APOLOGY.search(m.text) for m in markers):
+        return False  # « je suis vraiment désolé, c'était inacceptable » apologises
+    lang = doc.lang_ if doc.lang_ in ("fr", "en") else "fr"
+    if load_lexicon(lang).find_cues(doc.text, ("empathy_frame",)):
+        return False  # « je comprends que ce soit inacceptable pour vous » sides with the other
     words = [t for t in doc if not (t.is_punct or t.is_space)]
     if any(t.lower_.replace("’", "'") in _SECOND for t in words):
         return True
@@ -169,27 +179,41 @@ def make_aggression_model(nlp: Language, name: str, enabled: bool, threshold: fl
 # --- fitting from the product's own labelled sets -----------------------------------------------
 DATA = Path(__file__).resolve().parent.parent / "tests" / "scoring" / "data"
 TRAIN_TURN_SETS = ("own_fr", "holdout_fr", "final_fr", "check_fr")  # last_fr stays untouched
-TRAIN_CONVERSATIONS = ("dev_a1", "dev_a2", "dev_a3")  # untouched_b* stay untouched
+# Whole conversations, by set: every one is development data now; the cross-validation keeps each
+# conversation's turns together, so a figure is never measured on a conversation seen in the fit.
+TRAIN_CONVERSATIONS = {"A": ("dev_a1", "dev_a2", "dev_a3"),
+                       "B": ("untouched_b1", "untouched_b2", "untouched_b3"),
+                       "C": ("untouched_c1",)}
+FOLDS = 5
 
 
-def training_texts() -> tuple[list[str], list[bool]]:
+@dataclass(frozen=True)
+class LabelledTurn:
+    """One candidate turn of a fitting set: its conversation (``None`` for single-turn sets)."""
+
+    text: str
+    aggressive: bool
+    conversation: str | None
+    set_name: str
+
+
+def training_turns() -> list[LabelledTurn]:
     """Candidate turns and their gold « aggressive » label from the fitting sets."""
-    texts: list[str] = []
-    labels: list[bool] = []
+    out: list[LabelledTurn] = []
     for name in TRAIN_TURN_SETS:
         for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row: dict[str, Any] = json.loads(line)
-                texts.append(row["text"])
-                labels.append(row["gold"]["assertiveness"] == "aggressive")
-    for name in TRAIN_CONVERSATIONS:
-        for line in (DATA / "conversations" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                for turn in json.loads(line)["turns"]:
-                    if turn["speaker"] == "candidate":
-                        texts.append(turn["text"])
-                        labels.append(turn["gold"]["assertiveness"] == "aggressive")
-    return texts, labels
+                out.append(LabelledTurn(row["text"], row["gold"]["assertiveness"] == "aggressive", None, "turns"))
+    for set_name, files in TRAIN_CONVERSATIONS.items():
+        for name in files:
+            for line in (DATA / "conversations" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    continue
+                conv = json.loads(line)
+                out.extend(LabelledTurn(t["text"], t["gold"]["assertiveness"] == "aggressive", conv["id"], set_name)
+                           for t in conv["turns"] if t["speaker"] == "candidate")
+    return out
 
 
 def _prf(gold: list[bool], pred: list[bool]) -> tuple[float, float, float]:
@@ -201,35 +225,54 @@ def _prf(gold: list[bool], pred: list[bool]) -> tuple[float, float, float]:
     return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
+def conversation_folds(turns: list[LabelledTurn], folds: int = FOLDS) -> list[int]:
+    """Fold of each turn, conversations kept whole (-1: single-turn sets, always in the fit)."""
+    ids = sorted({t.conversation for t in turns if t.conversation is not None})
+    order = np.random.RandomState(0).permutation(len(ids))
+    fold_of = {ids[j]: k % folds for k, j in enumerate(order)}
+    return [fold_of[t.conversation] if t.conversation is not None else -1 for t in turns]
+
+
 def main() -> int:
-    """Fit on the fitting sets, choose the threshold by 5-fold cross-validation, save the weights."""
+    """Grouped cross-validation by conversation: choose the threshold on the held-out predictions,
+    print the held-out figures per set, then fit on everything and save the weights."""
     from scoring.pipeline import get_nlp
 
     nlp = get_nlp("fr")
-    texts, labels = training_texts()
+    turns = training_turns()
+    labels = [t.aggressive for t in turns]
     with nlp.select_pipes(disable=["scoring_aggression_model"]):
-        docs = list(nlp.pipe(texts, batch_size=64))
+        docs = list(nlp.pipe([t.text for t in turns], batch_size=64))
     rules = [d._.assertiveness == "aggressive" for d in docs]
     aimed = [aimed_at_partner(d) for d in docs]
-    folds = np.arange(len(docs)) % 5
+    folds = conversation_folds(turns)
     probs = np.zeros(len(docs))
-    for k in range(5):
+    for k in range(FOLDS):
         train = [i for i in range(len(docs)) if folds[i] != k]
-        model = AggressionModel().fit([docs[i] for i in train], [labels[i] for i in train])
         test = [i for i in range(len(docs)) if folds[i] == k]
+        model = AggressionModel().fit([docs[i] for i in train], [labels[i] for i in train])
         for i, p in zip(test, model.transform([docs[i] for i in test]), strict=True):
             probs[i] = p
+    held = [i for i in range(len(docs)) if folds[i] >= 0]
+
+    def predicted(threshold: float) -> list[bool]:
+        return [bool(r or (p >= threshold and a)) for r, p, a in zip(rules, probs, aimed, strict=True)]
+
     best = (0.0, 0.5)
     for threshold in np.arange(0.3, 0.95, 0.025):
-        pred = [bool(r or (p >= threshold and a)) for r, p, a in zip(rules, probs, aimed, strict=True)]
-        f1 = _prf(labels, pred)[2]
+        pred = predicted(float(threshold))
+        f1 = _prf([labels[i] for i in held], [pred[i] for i in held])[2]
         if f1 > best[0]:
             best = (f1, float(threshold))
-    pred = [bool(r or (p >= best[1] and a)) for r, p, a in zip(rules, probs, aimed, strict=True)]
-    print(json.dumps({"turns": len(docs), "aggressive": sum(labels),
-                      "rules_only_prf": [round(x, 3) for x in _prf(labels, rules)],
-                      "cross_validated_prf": [round(x, 3) for x in _prf(labels, pred)],
-                      "threshold": round(best[1], 3)}, indent=1))
+    pred = predicted(best[1])
+    report: dict[str, Any] = {"turns": len(docs), "conversation_turns": len(held), "aggressive": sum(labels),
+                              "threshold": round(best[1], 3)}
+    for name in ("all", *TRAIN_CONVERSATIONS):
+        idx = [i for i in held if name == "all" or turns[i].set_name == name]
+        gold = [labels[i] for i in idx]
+        report[f"rules_only_prf_{name}"] = [round(x, 3) for x in _prf(gold, [rules[i] for i in idx])]
+        report[f"cross_validated_prf_{name}"] = [round(x, 3) for x in _prf(gold, [pred[i] for i in idx])]
+    print(json.dumps(report, indent=1))
     model = AggressionModel(threshold=round(best[1], 3)).fit(docs, labels)
     model.save()
     print(f"weights written to {MODEL_PATH}")

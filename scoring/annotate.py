@@ -143,7 +143,7 @@ def _model_evidence(doc: Doc) -> list[str]:
 
 
 def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBag], partner_docs: _PartnerDocs,
-             is_reformulation: bool) -> dict[str, Any]:
+             is_reformulation: bool, is_summary: bool = False) -> dict[str, Any]:
     """The content half of the reading: amounts and offer, question subtype, addressee, stance,
     accuracy of a restatement, dates, topics."""
     partner = [c.text for c in item.context if c.speaker == "other"]
@@ -151,7 +151,8 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
     amounts = read_amounts(item.text, partner, lang, own_texts=said_before)
     offer = offer_of(amounts)
     last_other = next((bags[c.text] for c in reversed(item.context) if c.speaker == "other"), None)
-    addressed = addressee(item.text, item.speakers, item.context, lang)
+    addressed = addressee(item.text, item.speakers, item.context, lang, restates_last=is_reformulation,
+                          recap=is_summary)
     out: dict[str, Any] = {
         "question_subtype": question_subtype(doc),
         "relance": is_relance(doc, bags[item.text], last_other),
@@ -164,7 +165,8 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
         or any(m.label_ == "counterpart" for m in doc._.markers or []),
         "dates": find_dates(item.text, item.when, lang),
         "addressee": addressed,
-        "stance": stance(item.text, item.speakers, addressed, lang),
+        "stance": stance(item.text, item.speakers, addressed, lang,
+                         hostile=doc._.assertiveness == "aggressive"),
     }
     if is_reformulation and partner:
         own = {(a.start, a.end) for a in amounts if a.role == "own_offer" and not a.computed}
@@ -210,12 +212,15 @@ def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, Conten
     markers = [Marker(family=m.label_, text=m.text, start=m.start_char, end=m.end_char)
                for m in (doc._.markers or [])]
     is_reformulation = ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps or summ.markers))
+    content = _content(item, lang, doc, bags, partner_docs, is_reformulation, summ.is_summary)
+    # The contract's open/closed follows the subtype: a précise question (« vous utilisez quoi ? ») is closed.
+    question_type = ("open" if content["question_subtype"] == "ouverte" else "closed") if doc._.is_question else None
     return TurnAnnotation(
-        **_content(item, lang, doc, bags, partner_docs, is_reformulation),
+        **content,
         id=item.id,
         lang=lang,
         is_question=bool(doc._.is_question),
-        question_type=doc._.question_type,
+        question_type=question_type,
         question_form=doc._.question_form,
         spin=doc._.spin,
         phatic=bool(doc._.phatic),

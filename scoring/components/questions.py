@@ -55,6 +55,21 @@ _ALTERNATIVE_TAIL = {"fr": re.compile(rf",\s*(?!pour ou contre){_FR_ALT_ITEM} ou
                      "en": re.compile(r",\s*(?:the |a |by )?[\w'-]+(?: [\w'-]+)? or (?:the |a |by )?[\w'-]+"
                                       r"(?: [\w'-]+)?\s*\??\s*$", re.I)}
 _ALTERNATIVE = {"fr": re.compile(r"\sou\s(?!pas\b|non\b)", re.I), "en": re.compile(r"\sor\s(?!not\b)", re.I)}
+# A question word that asks to choose among options listed after a colon, or named before it:
+# « Qu'est-ce qui compte le plus : le loyer seul, ou l'ensemble des coûts ? », « Mardi ou jeudi,
+# qu'est-ce qui vous arrange ? », « …, plutôt le trafic, le chargement ou la planification ? »
+_FR_OPTION = r"(?:(?:un|une|des|du|de la|de l'|l'|le|la|les|par|en|au|à la|plutôt)\s)?[\w'’-]+(?:\s[\w'’-]+){0,4}"
+_OPTIONS = {
+    "fr": (re.compile(rf":\s*{_FR_OPTION}(?:\s*,\s*{_FR_OPTION})*\s*,?\s+ou\s+(?!pas\b|non\b){_FR_OPTION}\s*\??\s*$",
+                      re.I),
+           re.compile(rf"^\W*{_FR_OPTION}\s+ou\s+{_FR_OPTION}\s*,\s*(?:qu'est|quel|lequel|laquelle|qui|que)", re.I),
+           re.compile(rf",\s*{_FR_OPTION}(?:\s*,\s*{_FR_OPTION})*\s*,?\s+ou\s+(?!pas\b|non\b){_FR_OPTION}\s*\?\s*$",
+                      re.I)),
+    "en": (),
+}
+# An echoed word or figure (« 180 000 € ? », « Lundi ? ») followed by the speaker's own statement
+# asks nothing: the turn goes on without waiting for an answer.
+_ECHO_MAX_WORDS = 4
 # A question word followed by a subject opens a subordinate clause, not an in-situ question.
 _FR_SUBORDINATE_SUBJECTS = {"je", "j'", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ça", "ca",
                             "c'", "ce", "te", "me", "se", "t'", "m'", "s'", "le", "la", "les", "l'"}
@@ -178,7 +193,7 @@ class QuestionDetector:
                 return None
         if "leading" in anywhere:
             return "leading"
-        if _ALTERNATIVE_TAIL[self.lang].search(text):
+        if _ALTERNATIVE_TAIL[self.lang].search(text) or any(p.search(text) for p in _OPTIONS[self.lang]):
             return "alternative"  # « vous réservez comment, téléphone ou site ? »: a choice between two
         if is_request or wh_open:
             return "open"
@@ -260,8 +275,11 @@ class QuestionDetector:
         doc._.interrogative = False
         # Where the speaker wonders aloud then says what they will do (found once per doc, not per sentence).
         wondering = tuple(m.start() for m in _SELF_WONDERING[self.lang].finditer(doc.text))
-        for sent in doc.sents:
+        sents = list(doc.sents)
+        for i, sent in enumerate(sents):
             in_sent = [m for m in markers if m.start >= sent.start and m.end <= sent.end]
+            if self._echo(sent, in_sent, sents[i + 1 :]):
+                continue
             form = self.classify_sentence(sent, in_sent, wondering)
             if form is not None:
                 sent._.question_form = form
@@ -288,6 +306,23 @@ class QuestionDetector:
             doc._.question_type = None
             doc._.spin = None
         return doc
+
+    def _echo(self, sent: Span, markers: list[Span], rest: list[Span]) -> bool:
+        """A short verbless « ? » sentence (« 180 000 € ? », « Sauver le client ? ») followed by a
+        statement or a rhetorical question: the speaker echoes the other's word and answers it themselves."""
+        if "?" not in sent.text or any(m.label_ in ("wh_open", "wh_factual", "closed_opener", "question_request",
+                                                    "leading") for m in markers):
+            return False
+        words = [t for t in sent if not (t.is_punct or t.is_space)]
+        if not words or len(words) > _ECHO_MAX_WORDS or any(t.pos_ in ("VERB", "AUX") for t in words[1:]):
+            return False
+        following = [s for s in rest if s.text.strip()]
+        if not following:
+            return False
+        nxt = following[0]
+        rhetorical = any(m.label_ == "rhetorical" and nxt.start <= m.start and m.end <= nxt.end
+                         for m in sent.doc._.markers or [])
+        return "?" not in nxt.text or rhetorical  # « 20 % ? Et puis quoi encore ? » asks nothing either
 
     @staticmethod
     def _spin(sents: list[Span], markers: list[Span]) -> str | None:
