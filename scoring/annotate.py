@@ -148,7 +148,8 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
     accuracy of a restatement, dates, topics."""
     partner = [c.text for c in item.context if c.speaker == "other"]
     said_before = [c.text for c in item.context if c.speaker == "self"]
-    amounts = read_amounts(item.text, partner, lang, own_texts=said_before)
+    amounts = read_amounts(item.text, partner, lang, own_texts=said_before,
+                           history=[(c.speaker, c.text) for c in item.context])
     offer = offer_of(amounts)
     last_other = next((bags[c.text] for c in reversed(item.context) if c.speaker == "other"), None)
     addressed = addressee(item.text, item.speakers, item.context, lang)
