@@ -191,6 +191,11 @@ def _as_money(q: Quantity, said: list[float] | None = None) -> Quantity | None:
     return None
 
 
+def as_money(q: Quantity, said: list[float] | None = None) -> Quantity | None:
+    """The public name of the reading above: a quantity as money when a price talk means money."""
+    return _as_money(q, said)
+
+
 def _looks_like_year(q: Quantity) -> bool:
     digits = q.text.strip()
     return digits.isdigit() and len(digits) == 4 and 1900 <= q.value <= 2100

@@ -169,7 +169,7 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
     }
     if is_reformulation and partner:
         own = {(a.start, a.end) for a in amounts if a.role == "own_offer" and not a.computed}
-        check = check_reformulation(doc, partner_docs.get(partner), own)
+        check = check_reformulation(doc, partner_docs.get(partner), own, own_texts=said_before)
         out["reformulation_accuracy"] = check.verdict
         out["reformulation_mismatches"] = check.mismatches
     if item.topics:
