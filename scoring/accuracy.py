@@ -26,7 +26,6 @@ NEGATION_OVERLAP = 2  # content words a clause must share with a partner clause 
 SAME_SCALE = 3.0  # a figure is compared with the partner's figures within this ratio
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 INACCURATE_MISMATCHES = 2  # this many wrong elements: the restatement is wrong, not partly right
-LOW_SUPPORT = 0.3  # one wrong element and few of the partner's words: the main fact itself is wrong
 NEAR_SYNONYM = 0.62  # cosine of static vectors above which two words count as the same term
 
 
@@ -244,9 +243,9 @@ def check_reformulation(reform: Doc, partner: list[Doc], own_offers: set[tuple[i
     the amount reading already made for the turn); they restate nothing and are not compared.
     ``own_texts``: the candidate's earlier turns (their own figures and the names they used).
 
-    One wrong element with the rest right is « partial »; two or more, a limit turned into an
-    absolute, or a wrong element with little else of the partner's words, is « inaccurate » (the
-    labelling guide's three levels).
+    One wrong element beside a confirmed figure is « partial »; two or more, a limit turned into an
+    absolute, or a wrong element with nothing confirmed (the main fact itself is wrong) is
+    « inaccurate » (the labelling guide's three levels).
     """
     texts = [d.text for d in partner]
     confirmed, mismatched = _figures(reform.text, texts, own_offers or set(), own_texts)
@@ -257,7 +256,7 @@ def check_reformulation(reform: Doc, partner: list[Doc], own_offers: set[tuple[i
     verdict: ReformulationAccuracy
     if not mismatched:
         verdict = "accurate" if support >= SUPPORTED_SHARE or confirmed else "partial"
-    elif len(mismatched) >= INACCURATE_MISMATCHES or sweeping or (not confirmed and support < LOW_SUPPORT):
+    elif len(mismatched) >= INACCURATE_MISMATCHES or sweeping or not confirmed:
         verdict = "inaccurate"
     else:
         verdict = "partial"
