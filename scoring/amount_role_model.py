@@ -37,6 +37,9 @@ from scoring.lexicon import Lexicon
 if TYPE_CHECKING:
     from scoring.amount_roles import AmountReading, Spots
 
+# Figures of the context in order: (speaker "self"/"other", turns ago, value, words before, words after).
+Mentions = list[tuple[str, int, float, str, str]]
+
 MODEL_PATH = Path(__file__).parent / "models" / "amount_roles_fr.npz"
 ROLES = ("own_offer", "partner_figure", "other")
 _TOKEN = re.compile(r"[a-zà-ÿœæ]+'?|\d+(?:[.,]\d+)?|[?!:;/=%€]", re.I)
@@ -114,10 +117,72 @@ def _said(value: float, spots: Spots) -> list[str]:
     return []
 
 
+def _mention_cues(lex: Lexicon, before: str, after: str) -> list[str]:
+    """Cue families around an earlier mention of a figure (the partner's « le concurrent est à… »,
+    « 190 000, c'est trop bas »)."""
+    out = [c.family for c in lex.find_cues(before[-35:], _FAMILIES_LEFT)[-1:]]
+    out += [c.family for c in lex.find_cues(after[:30], ("amount_refused_after", "amount_accept"))]
+    if any(t in _NEG for t in _tokens(after)[:4]):
+        out.append("neg")
+    return out
+
+
+def history_features(lex: Lexicon, value: float, unit: str, mentions: Mentions) -> list[str]:
+    """What the conversation before says of this value: who said it first and last and how long ago,
+    what was said around it (a third party's, a refusal), and where it lies against the latest
+    figures of each side (a value between the two positions is a concession; one equal to an older
+    figure of one side, since replaced, is a position recalled)."""
+    f: list[str] = []
+    same = [m for m in mentions if _scaled(value, [m[2]])]
+    if not same:
+        f.append("h:new")
+    else:
+        first, last = same[0], same[-1]
+        f.append(f"h:first={first[0]}")
+        f.append(f"h:last={last[0]}")
+        f.append(f"h:first={first[0]}:ago={min(first[1], 4)}")
+        if {m[0] for m in same} == {"self", "other"}:
+            f.append("h:both")
+        for m in same:
+            f.extend(f"h:{m[0]}:{c}" for c in _mention_cues(lex, m[3], m[4]))
+    if unit == "%":
+        return f
+    scale = [m for m in mentions if m[2] and 0.5 <= value / m[2] <= 2.0]
+    latest = {who: next((m for m in reversed(scale) if m[0] == who), None) for who in ("self", "other")}
+    for who, newest in latest.items():
+        if newest is None:
+            continue
+        if _scaled(value, [newest[2]]):
+            f.append(f"h:latest_{who}")
+        elif any(_scaled(value, [x[2]]) for x in scale if x[0] == who):
+            f.append(f"h:older_{who}")  # that side said it, then moved
+    mine, theirs = latest["self"], latest["other"]
+    if mine is not None and theirs is not None and mine[2] != theirs[2]:
+        low, high = sorted((mine[2], theirs[2]))
+        if low < value < high and not _scaled(value, [low, high]):
+            f.append("h:between")
+        elif not _scaled(value, [low, high]):
+            f.append("h:outside")
+    return f
+
+
+_COMPARE = re.compile(r"\b(?:contre|au lieu de|par rapport|plus cher|moins cher|plus que|moins que|écart|"
+                      r"différence|comparé|alors que|versus|vs|d'économie|de moins|de plus|de gagné|de perdu)\b",
+                      re.I)
+
+
+_ECHO = re.compile(r"^\s*(?:€|euros?|k€|k|%|ht|ttc|balles)?\s*(?:ht|ttc)?\s*\?", re.I)
+_ARITH = re.compile(r"(?:\bsur (?:les |vos |ses |leurs |nos )?|\bde (?=\d)|[/x×*+=]\s*|\bfois |\bdivisé par |\bplus |"
+                    r"\bmoins )$|^\s*(?:€|euros?|%)?\s*(?:ht\s*)?(?:[/x×*+=]|fois\b|divisé\b|plus\b|moins\b|sur\b)",
+                    re.I)
+
+
 def amount_features(lex: Lexicon, text: str, amounts: list[AmountReading], partner: Spots,
-                    partner_last: Spots, own: Spots) -> list[list[str]]:
-    """The feature strings of each amount of one turn (the amounts as the rule reader left them)."""
+                    partner_last: Spots, own: Spots, mentions: Mentions | None = None) -> list[list[str]]:
+    """The feature strings of each amount of one turn (the amounts as the rule reader left them);
+    ``mentions`` the context's figures in order (``amount_roles.rule_context``)."""
     out: list[list[str]] = []
+    recap = bool(lex.find_cues(text, ("summary",)))
     words = len(text.split())
     values = [a.value for a in amounts if a.unit != "%"]
     for i, a in enumerate(amounts):
@@ -181,6 +246,24 @@ def amount_features(lex: Lexicon, text: str, amounts: list[AmountReading], partn
             f.append("max" if a.value == max(values) else "min" if a.value == min(values) else "mid")
         if i and amounts[i - 1].end >= start:
             f.append(f"prev_rule={amounts[i - 1].role}")
+        if recap:
+            f.append("recap")
+        if _COMPARE.search(left[-30:]):
+            f.append("compare_left")
+        if _COMPARE.search(right[:30]):
+            f.append("compare_right")
+        after = text[a.end : a.end + 60]
+        if _ECHO.match(after):
+            f.append("echo_question")  # « 180 000 € ? » : a figure thrown back, usually to refuse it
+        next_words = _tokens(after)[:8]
+        if any(t in _NEG for t in next_words):
+            f.append("neg_next")
+        if lex.find_cues(after[:45], ("amount_refused_after",)):
+            f.append("refused_next")
+        if _ARITH.search(left[-12:]) or _ARITH.match(right[:12]):
+            f.append("operand")  # « 310 000 / 6 », « 5 % sur 205 000 », « 520 € plus 260 € »
+        if mentions is not None:
+            f.extend(history_features(lex, a.value, "%" if a.unit == "%" else "EUR", mentions))
         out.append(f)
     return out
 
@@ -189,7 +272,7 @@ class AmountRoleModel:
     """Multinomial logistic regression over hashed feature strings; ``transform`` gives the role
     probabilities of each amount (rows follow ``ROLES``)."""
 
-    def __init__(self, buckets: int = 4096, l2: float = 10.0, epochs: int = 300, rate: float = 1.0) -> None:
+    def __init__(self, buckets: int = 4096, l2: float = 3.0, epochs: int = 300, rate: float = 1.0) -> None:
         self.buckets = buckets
         self.l2 = l2
         self.epochs = epochs
@@ -289,7 +372,7 @@ def _readable(feature: str) -> str:
 
 # --- fitting from the labelled conversations ------------------------------------------------------
 DATA = Path(__file__).resolve().parent.parent / "tests" / "scoring" / "data" / "conversations"
-CONVERSATION_SETS = ("dev_a1", "dev_a2", "dev_a3", "untouched_b1", "untouched_b2", "untouched_b3")
+CONVERSATION_SETS = ("dev_a1", "dev_a2", "dev_a3", "untouched_b1", "untouched_b2", "untouched_b3", "untouched_c1")
 FOLDS = 5
 
 
@@ -307,9 +390,10 @@ def labelled_amounts(names: tuple[str, ...] = CONVERSATION_SETS) -> list[dict[st
             for item, gold in zip(items, golds, strict=True):
                 partner = [c["text"] for c in item["context"] if c["speaker"] == "other"]
                 own = [c["text"] for c in item["context"] if c["speaker"] == "self"]
+                history = [(c["speaker"], c["text"]) for c in item["context"]]
                 rules = read_amounts(item["text"], partner, own_texts=own, use_model=False)
                 base = [a for a in rules if not a.computed]
-                feats = amount_features(*rule_context(item["text"], base, partner, own))
+                feats = amount_features(*rule_context(item["text"], base, partner, own, history=history))
                 free = list(zip(base, feats, strict=True))
                 for g in gold.get("amounts") or []:
                     unit = "%" if g.get("unit") == "%" else "EUR"
@@ -352,7 +436,8 @@ def _report(rows: list[dict[str, Any]], pred: list[str | None], fold_of: dict[st
                  for g in ROLES}
     return {"accuracy": acc(every), "amounts": len(rows),
             "dev_a": acc([i for i in every if rows[i]["set"].startswith("dev")]),
-            "untouched_b": acc([i for i in every if rows[i]["set"].startswith("untouched")]),
+            "untouched_b": acc([i for i in every if rows[i]["set"].startswith("untouched_b")]),
+            "untouched_c": acc([i for i in every if rows[i]["set"].startswith("untouched_c")]),
             "per_fold": per_fold, "fold_spread": round(max(per_fold) - min(per_fold), 3),
             "per_role_recall": {g: acc([i for i in every if rows[i]["gold"] == g]) for g in ROLES},
             "confusion_gold_to_pred": {g: {str(p): n for p, n in row.items()} for g, row in confusion.items()}}

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 AmountRole = Literal["own_offer", "partner_figure", "other"]
 # Figures of context turns, each with the words just before it.
 Spots = list[tuple[float, str]]
+# The context turns in order as (speaker, text), speaker "self" (the candidate) or "other".
+History = list[tuple[str, str]]
 # Money and percentages only: counts, durations and dates are facts, not terms of a deal.
 _MONEY_KINDS = ("amount", "percentage")
 _CLAUSE_END = re.compile(r"[.!?;:…\n]|\s[-–—]\s")
@@ -112,6 +114,14 @@ def figure_spots(text: str, lang: str = "fr") -> tuple[tuple[float, str], ...]:
                  (_as_money(q) for q in extract_quantities(text, lang)) if m is not None)
 
 
+@functools.lru_cache(maxsize=4096)
+def figure_mentions(text: str, lang: str = "fr") -> tuple[tuple[float, str, str], ...]:
+    """Like ``figure_spots`` with the words just after each figure too (« 181 000, c'est trop bas »):
+    what a speaker said of a figure tells whose position it is."""
+    return tuple((m.value, text[max(0, m.start - 40) : m.start], text[m.end : m.end + 40]) for m in
+                 (_as_money(q) for q in extract_quantities(text, lang)) if m is not None)
+
+
 def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previous: AmountReading | None,
              own_anywhere: bool) -> tuple[AmountRole, str | None]:
     start = _clause_start(text, q.start)
@@ -181,6 +191,11 @@ def _as_money(q: Quantity, said: list[float] | None = None) -> Quantity | None:
     return None
 
 
+def as_money(q: Quantity, said: list[float] | None = None) -> Quantity | None:
+    """The public name of the reading above: a quantity as money when a price talk means money."""
+    return _as_money(q, said)
+
+
 def _looks_like_year(q: Quantity) -> bool:
     digits = q.text.strip()
     return digits.isdigit() and len(digits) == 4 and 1900 <= q.value <= 2100
@@ -219,12 +234,16 @@ def _applied_percent(lex: Lexicon, text: str, found: list[AmountReading]) -> lis
 
 
 def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = "fr",
-                 own_texts: list[str] | None = None, use_model: bool = True) -> list[AmountReading]:
+                 own_texts: list[str] | None = None, use_model: bool = True,
+                 history: History | None = None) -> list[AmountReading]:
     """Money amounts and percentages of ``text`` with their owner, in reading order.
 
     The rules above read each figure; then the fitted model (``scoring.amount_role_model``, when its
     weights ship for ``lang``) decides the role with the rule decision as one of its features.
-    ``own_texts`` are the candidate's earlier turns (a value said there before is a sign too)."""
+    ``own_texts`` are the candidate's earlier turns (a value said there before is a sign too);
+    ``history`` the same context turns in conversation order, (speaker "self"/"other", text): who
+    said a value first, whether it was refused, whether it lies between the two positions. Without
+    it the partner's turns are taken as coming before the candidate's."""
     lex = load_lexicon(lang)
     partner = partner_figures(partner_texts or [], lang)
     said = [v for t in [*(partner_texts or []), *(own_texts or [])] for v, _ in figure_spots(t, lang)]
@@ -241,17 +260,26 @@ def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = 
                                    tax=q.qualifier, cue=cue))
     model = _role_model(lang) if use_model and found else None
     if model is not None:
-        _apply_model(model, rule_context(text, found, partner_texts or [], own_texts or [], lang))
+        _apply_model(model, rule_context(text, found, partner_texts or [], own_texts or [], lang, history))
     computed = _applied_percent(lex, text, found)
     return sorted([*found, *computed], key=lambda a: (a.start, a.computed))
 
 
+RuleContext = tuple[Lexicon, str, list[AmountReading], Spots, Spots, Spots, list[tuple[str, int, float, str, str]]]
+
+
 def rule_context(text: str, found: list[AmountReading], partner_texts: list[str], own_texts: list[str],
-                 lang: str = "fr") -> tuple[Lexicon, str, list[AmountReading], Spots, Spots, Spots]:
-    """The arguments of ``amount_role_model.amount_features`` for one turn read by the rules."""
+                 lang: str = "fr", history: History | None = None) -> RuleContext:
+    """The arguments of ``amount_role_model.amount_features`` for one turn read by the rules; the
+    last one lists every money figure of the context as (speaker, turns ago, value, before, after)."""
     spots = [s for t in partner_texts for s in figure_spots(t, lang)]
     last = list(figure_spots(partner_texts[-1], lang)) if partner_texts else []
-    return (load_lexicon(lang), text, found, spots, last, [s for t in own_texts for s in figure_spots(t, lang)])
+    turns = history if history is not None else [*(("other", t) for t in partner_texts),
+                                                  *(("self", t) for t in own_texts)]
+    mentions = [(speaker, len(turns) - i, v, before, after) for i, (speaker, t) in enumerate(turns)
+                for v, before, after in figure_mentions(t, lang)]
+    return (load_lexicon(lang), text, found, spots, last, [s for t in own_texts for s in figure_spots(t, lang)],
+            mentions)
 
 
 _MODELS: dict[str, AmountRoleModel | None] = {}
@@ -266,8 +294,7 @@ def _role_model(lang: str) -> AmountRoleModel | None:
     return _MODELS[lang]
 
 
-def _apply_model(model: AmountRoleModel,
-                 context: tuple[Lexicon, str, list[AmountReading], Spots, Spots, Spots]) -> None:
+def _apply_model(model: AmountRoleModel, context: RuleContext) -> None:
     """Let the model decide each role; the cue stays the rule's words when both agree, else it
     names the signs that weighed most for the model's role."""
     from scoring.amount_role_model import amount_features, decide

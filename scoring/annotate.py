@@ -148,7 +148,8 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
     accuracy of a restatement, dates, topics."""
     partner = [c.text for c in item.context if c.speaker == "other"]
     said_before = [c.text for c in item.context if c.speaker == "self"]
-    amounts = read_amounts(item.text, partner, lang, own_texts=said_before)
+    amounts = read_amounts(item.text, partner, lang, own_texts=said_before,
+                           history=[(c.speaker, c.text) for c in item.context])
     offer = offer_of(amounts)
     last_other = next((bags[c.text] for c in reversed(item.context) if c.speaker == "other"), None)
     addressed = addressee(item.text, item.speakers, item.context, lang, restates_last=is_reformulation,
@@ -170,7 +171,7 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
     }
     if is_reformulation and partner:
         own = {(a.start, a.end) for a in amounts if a.role == "own_offer" and not a.computed}
-        check = check_reformulation(doc, partner_docs.get(partner), own)
+        check = check_reformulation(doc, partner_docs.get(partner), own, own_texts=said_before)
         out["reformulation_accuracy"] = check.verdict
         out["reformulation_mismatches"] = check.mismatches
     if item.topics:
