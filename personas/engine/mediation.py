@@ -24,6 +24,7 @@ from personas.engine.discovery import (
     reveal_need,
 )
 from personas.engine.facts import answer_fact
+from personas.engine.questions import answer_named_topic
 from personas.engine.reading import Reading, fold, mentions, question_part
 from personas.engine.rereading import OPEN_QUESTION, question_in_disguise, reread
 from personas.engine.summary_lines import SUMMARY_INCOMPLETE_DEFAULT
@@ -348,6 +349,8 @@ def play_mediation_turn(ctx: TurnContext) -> None:
     if r.open_question or intent == "invite_to_speak":
         _open(ctx, target(ctx))
         return
+    if answer_named_topic(ctx, target(ctx).speaker):
+        return  # a direct question on a fact or a need, whatever intent the NLU gave the turn
     if r.closed_question:
         answer_closed_question(ctx, target(ctx).speaker)
         return
@@ -358,6 +361,8 @@ def play_mediation_turn(ctx: TurnContext) -> None:
         return
     if intent == "out_of_scope":
         ctx.voice.say("out_of_scope", target(ctx).speaker)
+        return
+    if answer_named_topic(ctx, target(ctx).speaker):
         return
     ctx.voice.say("assertive_ack", target(ctx).speaker)
 

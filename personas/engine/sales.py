@@ -19,6 +19,7 @@ from personas.engine.discovery import (
 from personas.engine.facts import CLAIM_INTENTS, answer_fact
 from personas.engine.french import join_french, join_list_fr, spoken_date
 from personas.engine.negotiation import deal_outcome, negotiate, price_text, settle_at_closing, standing_offer
+from personas.engine.questions import answer_named_topic
 from personas.engine.reading import PRICE_INTENTS, question_part
 from personas.engine.rereading import reread, sales_intent
 from personas.engine.summary_lines import SUMMARY_INCOMPLETE_DEFAULT
@@ -51,6 +52,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
     price_turn = intent in PRICE_INTENTS or (r.amount is not None and intent == "present_offer")
     answered = bool(ctx.state.open_objections) and intent in OBJECTION_ANSWER_INTENTS and handle_objections(ctx)
     if answered and not (price_turn and (r.offers_price or (r.content and r.price is not None))):
+        # « …, c'est réglé. Et vos concurrents, ils garantissent quel délai ? »: the question is answered too
+        answer_named_topic(ctx, information_only=True)
         return  # an argument quoting figures (« 900 € l'heure d'arrêt ») is not a price offer
     if price_turn and price_talk(ctx):
         return
@@ -92,6 +95,7 @@ def play_sales_turn(ctx: TurnContext) -> None:
     if r.reformulation:
         handle_objections(ctx)
         reformulate(ctx)
+        answer_named_topic(ctx, information_only=True)  # « Si je vous suis, … Et qui décide ? »: answered too
         return
     if intent in {"present_offer", "propose_solution"}:
         present_offer(ctx)
@@ -101,6 +105,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
         if not resolved or r.open_question:
             answer_open_question(ctx)
         return
+    if answer_named_topic(ctx):
+        return  # a direct question on a fact or a need, whatever intent the NLU gave the turn
     if r.closed_question:
         answer_closed_question(ctx)
         return
