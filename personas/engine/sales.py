@@ -21,7 +21,7 @@ from personas.engine.french import join_french, join_list_fr, spoken_date
 from personas.engine.negotiation import deal_outcome, negotiate, price_text, settle_at_closing, standing_offer
 from personas.engine.questions import answer_named_topic
 from personas.engine.reading import PRICE_INTENTS, question_part
-from personas.engine.rereading import reread, sales_intent
+from personas.engine.rereading import OPEN_QUESTION, reread, sales_intent
 from personas.engine.summary_lines import SUMMARY_INCOMPLETE_DEFAULT
 from personas.intents import CLOSING_INTENTS
 
@@ -39,6 +39,10 @@ def play_sales_turn(ctx: TurnContext) -> None:
     if raise_objection(ctx, "keyword") is not None:
         return  # a pet hate (« la planète », « pas cher »…): the persona reacts to that first
     reread(ctx, sales_intent(ctx))  # NLU noise: the text and the signals may overrule the intent
+    if ctx.reading.intent == OPEN_QUESTION and ctx.reading.intent != r.intent:
+        # A question re-read out of an argument or an offer is answered on its own sentence: the
+        # lead-in's words (« un outil de planification… Et votre flotte ? ») must not pick the topic.
+        ctx.reading = question_part(ctx.reading)
     r = ctx.reading
     intent = r.intent
     if intent in CLOSING_INTENTS or (closing_recap(ctx) and (r.summary_cue or r.asks_agreement or r.next_steps)):
@@ -63,6 +67,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
         _credit_restatement(ctx)
         ctx.reading = question_part(r)
         r = ctx.reading
+        if answer_named_topic(ctx):
+            return
     if _wrong_statement(ctx) or answer_fact(ctx):
         return  # a factual question gets the fact; a wrong figure is set right
     if intent in {"greet", "introduce_self"}:
