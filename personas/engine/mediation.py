@@ -476,7 +476,8 @@ def close(ctx: TurnContext) -> None:
         ctx.voice.say("closing_premature", (asked or holdout or target(ctx)).speaker)
     elif ec.require_summary and not ctx.summary_recent():
         ctx.event("closing_without_summary")
-        ctx.voice.say("closing_without_summary", _members(ctx)[0].speaker)
+        ctx.voice.say("closing_without_summary", (addressed(ctx) or _members(ctx)[0]).speaker)
+        return  # both said yes: the members want the recap, they never end the meeting with no agreement
     else:
         for member in _members(ctx):
             ctx.voice.say("success", member.speaker)

@@ -249,7 +249,9 @@ def closing_recap(ctx: TurnContext) -> bool:
     """Bloc 4: a recap of the terms (the price on the table or agreed, said again) that asks for the
     buyer's yes or sets the next steps: the seller's closing, whatever the NLU called it."""
     r, neg = ctx.reading, ctx.state.negotiation
-    if ctx.persona.negotiation is None or neg is None:
+    if ctx.persona.negotiation is None:
+        return meeting_recap(ctx)
+    if neg is None:
         return False
     on_table = neg.agreed_price if neg.agreed_price is not None else standing_offer(ctx)
     if on_table is None:
@@ -262,6 +264,17 @@ def closing_recap(ctx: TurnContext) -> bool:
     # It asks for the yes (a question) or commits to what follows (the reading's next steps: « je vous
     # envoie le contrat vendredi »); a plain recap of the terms stays a recap.
     return (restated or revised) and (r.is_question or r.next_steps > 0)
+
+
+def meeting_recap(ctx: TurnContext) -> bool:
+    """Bloc 2: a recap that sets a dated next step and asks for the yes (« … rendez-vous mardi 14 avril
+    à 10 h avec votre DAF. C'est bon pour vous ? ») is the closing, once the essential needs are known;
+    earlier it stays a recap (the persona says what is missing, it does not refuse a signature)."""
+    r = ctx.reading
+    dated = r.has_date or bool(r.dates) or r.next_steps > 0
+    enough = ctx.essential_revealed() >= ctx.persona.end_conditions.min_needs_revealed
+    # A recap says back what the persona told (a revealed need): « je récapitule » alone recaps nothing.
+    return enough and dated and r.is_question and r.proposes_next_step and accurate_reformulation(ctx)
 
 
 def summarize(ctx: TurnContext) -> None:
@@ -411,6 +424,8 @@ def close(ctx: TurnContext) -> None:
     elif ec.require_summary and not ctx.summary_recent():
         ctx.event("closing_without_summary")
         ctx.voice.say("closing_without_summary")
+        if agreed:
+            return  # the price is agreed: the buyer wants the recap, it never breaks off for its lack
     else:
         outcome = deal_outcome(ctx, p.negotiation) if p.negotiation is not None else ec.success_outcome
         _say_success(ctx)

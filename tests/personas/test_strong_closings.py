@@ -178,3 +178,62 @@ def test_the_member_asked_answers_the_closing_question():
                                         reader_version="2.0"))
     assert "closing_premature" in s.events
     assert result.lines[0].speaker_id == "julie"
+
+
+FRIGO = LIB["b2-transport-frigorifique"]
+
+
+def _discovered(persona=FRIGO) -> Session:
+    s = Session(persona)
+    for need in persona.needs:
+        s.say(f"Pouvez-vous m'en dire plus sur {need.keywords[0]} ?", need.topics[0], analysis=OPEN)
+    return s
+
+
+def _need_words(persona=FRIGO) -> str:
+    return ", ".join(need.keywords[0] for need in persona.needs[:3])
+
+
+def test_bloc2_a_recap_that_sets_a_dated_meeting_and_asks_for_the_yes_is_the_closing():
+    s = _discovered()
+    result = s.say(f"Je récapitule : {_need_words()}. Je vous propose un rendez-vous le jeudi 9 avril à 11 h "
+                   "avec votre directeur financier pour une démonstration. Cela vous convient ?", "summarize")
+    assert result.ended and result.outcome == FRIGO.end_conditions.success_outcome
+
+
+def test_bloc2_a_dated_recap_before_the_needs_are_known_is_no_closing():
+    s = Session(FRIGO)
+    s.say("Bonjour Madame, merci de me recevoir.", "greet")
+    result = s.say(f"Je récapitule : {_need_words()}. Un rendez-vous le jeudi 9 avril à 11 h, "
+                   "cela vous convient ?", "summarize")
+    assert not result.ended
+    assert not any(e.startswith(("closing", "end:")) for e in s.events)
+
+
+def test_bloc2_a_dated_recap_that_says_back_nothing_is_no_closing():
+    s = _discovered()
+    result = s.say("Je récapitule. Un rendez-vous le jeudi 9 avril à 11 h, cela vous convient ?", "summarize")
+    assert not result.ended
+
+
+def test_a_recap_still_holds_when_nothing_new_was_said_since():
+    s = _discovered()
+    s.say(f"Je récapitule : {_need_words()}.", "summarize")
+    for _ in range(3):
+        s.say("Nous accompagnons déjà plusieurs transporteurs de la région.", "assertive_statement")
+    s.say("Pouvons-nous fixer un rendez-vous avec votre directeur financier ?", "request_commitment")
+    assert "closing_without_summary" not in s.events
+    assert s.results[-1].outcome == FRIGO.end_conditions.success_outcome
+
+
+def test_bloc5_once_both_said_yes_closings_without_the_recap_never_end_in_no_agreement():
+    s = Session(PAIR)
+    s.say("Bonjour à vous deux, merci d'être là.", "greet")
+    _heard_and_calm(s)
+    s.say(f"Je vous propose : la {_part('karim')} partagée et une {_part('julie')} écrite pour tous.",
+          "propose_solution")
+    assert s.state["solution_agreed"] is True
+    for _ in range(PAIR.end_conditions.max_closing_attempts + 1):
+        s.say("Alors on est d'accord ?", "ask_agreement")
+    assert s.results[-1].outcome != "no_agreement"
+    assert not s.results[-1].ended
