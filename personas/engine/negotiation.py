@@ -61,6 +61,16 @@ def named_counterpart(ctx: TurnContext, n: Negotiation, st: NegotiationState) ->
     return named[0] if named else None
 
 
+def offer_among_fallbacks(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> float | None:
+    """« 318 000 € à ces conditions ; sans elles, le prix reste à 348 000 € »: of the seller's own
+    figures, the list price and the offer already on the table are what stands without the deal; when
+    exactly one other price remains, it is the offer (several new ones: the buyer asks which)."""
+    known = [n.candidate_list_price, *st.candidate_offers[-1:]]
+    fresh = {f for f in ctx.reading.own_figures
+             if plausible_price(n, f) and all(abs(f - k) >= 0.5 for k in known)}
+    return fresh.pop() if len(fresh) == 1 else None
+
+
 def _demand(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> None:
     pending = [w for w in n.wants_in_exchange if w.id not in st.demands_made]
     want = pending[0] if pending else n.wants_in_exchange[len(st.demands_made) % len(n.wants_in_exchange)]
@@ -92,12 +102,13 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
     if st.agreed_price is not None:
         ctx.voice.say("nothing_new")
         return
-    if r.offer_ambiguous:
+    new_offer = offer_among_fallbacks(ctx, n, st) if r.offer_ambiguous else None
+    if r.offer_ambiguous and new_offer is None:
         # « 209 000 € ou 205 000 € sur trois ans »: the buyer will not pick the lower one for you.
         ctx.event("offer_ambiguous")
         ctx.voice.say_or("ask_exact_offer", ASK_EXACT_OFFER_DEFAULTS)
         return
-    price = r.price if r.price is not None and plausible_price(n, r.price) else None
+    price = r.price if r.price is not None and plausible_price(n, r.price) else new_offer
     if price is None and r.discount is not None:
         # « je vous fais 5 % »: off the candidate's last price, else off the list price.
         base = st.candidate_offers[-1] if st.candidate_offers else n.candidate_list_price
@@ -186,6 +197,19 @@ def acceptable_final_offer(n: Negotiation, st: NegotiationState, amount: float) 
         return True
     traded = len(st.counterparts_obtained) >= n.min_counterparts_for_deal
     return amount <= n.walk_away and traded and bool(st.persona_offers)
+
+
+def would_settle(ctx: TurnContext, n: Negotiation) -> bool:
+    """Would the buyer say yes at this closing to the price on the table (or said now)? No side effect."""
+    st = ctx.state.negotiation
+    if st is None or not st.candidate_offers:
+        return False
+    r = ctx.reading
+    said = r.price if r.price is not None and plausible_price(n, r.price) else None
+    amount = said if said is not None and said < st.candidate_offers[-1] else st.candidate_offers[-1]
+    if said is not None and said != amount:
+        return False  # a price raised at the closing is not settled on
+    return acceptable_final_offer(n, st, amount)
 
 
 def settle_at_closing(ctx: TurnContext, n: Negotiation) -> bool:

@@ -18,7 +18,14 @@ from personas.engine.discovery import (
 )
 from personas.engine.facts import CLAIM_INTENTS, answer_fact
 from personas.engine.french import join_french, join_list_fr, spoken_date
-from personas.engine.negotiation import deal_outcome, negotiate, price_text, settle_at_closing, standing_offer
+from personas.engine.negotiation import (
+    deal_outcome,
+    negotiate,
+    price_text,
+    settle_at_closing,
+    standing_offer,
+    would_settle,
+)
 from personas.engine.questions import answer_named_topic
 from personas.engine.reading import PRICE_INTENTS, question_part
 from personas.engine.rereading import OPEN_QUESTION, reread, sales_intent
@@ -399,7 +406,10 @@ def close(ctx: TurnContext) -> None:
     st.closing_attempts += 1
     ec = p.end_conditions
     agreed = price_agreed(ctx)
-    enough = agreed or ctx.essential_revealed() >= ec.min_needs_revealed
+    # A price the buyer would settle on now (traded, inside its zone) is a negotiation concluded: the
+    # count of needs told no longer blocks it (discovery was required before any price talk).
+    settles = not agreed and p.negotiation is not None and would_settle(ctx, p.negotiation)
+    enough = agreed or settles or ctx.essential_revealed() >= ec.min_needs_revealed
     # After the yes on the price, only the last-minute objection of the closing itself still blocks.
     open_objections = [o for o in st.open_objections if not agreed or objection(ctx, o).trigger == "closing_attempt"]
     if enough and open_objections:

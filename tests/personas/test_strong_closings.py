@@ -237,3 +237,54 @@ def test_bloc5_once_both_said_yes_closings_without_the_recap_never_end_in_no_agr
         s.say("Alors on est d'accord ?", "ask_agreement")
     assert s.results[-1].outcome != "no_agreement"
     assert not s.results[-1].ended
+
+
+def _content(**fields) -> TurnSignals:
+    return TurnSignals(reader_version="2.0", **fields)
+
+
+def test_a_conditional_offer_with_the_list_price_as_fallback_is_the_offer():
+    s = _negotiating()
+    n = s.negotiation
+    offer = n.candidate_list_price - 12000
+    s.say(f"{int(offer)} € HT avec {_keyword('engagement-3-ans')} ; sans cela, le tarif reste à "
+          f"{int(n.candidate_list_price)} € HT.", "propose_price",
+          analysis=_content(offer_ambiguous=True, amounts=[
+              {"value": offer, "role": "own_offer", "unit": "EUR"},
+              {"value": n.candidate_list_price, "role": "own_offer", "unit": "EUR"}]))
+    assert "offer_ambiguous" not in s.events
+    assert s.state["negotiation"]["candidate_offers"][-1] == offer
+
+
+def test_two_new_prices_at_once_still_get_asked_which_one():
+    s = _negotiating()
+    n = s.negotiation
+    low, high = n.candidate_list_price - 20000, n.candidate_list_price - 12000
+    s.say(f"{int(high)} € HT sur un an ou {int(low)} € HT sur trois ans.", "propose_price",
+          analysis=_content(offer_ambiguous=True, amounts=[
+              {"value": high, "role": "own_offer", "unit": "EUR"},
+              {"value": low, "role": "own_offer", "unit": "EUR"}]))
+    assert s.events[-1] in {"offer_ambiguous", "default_line:ask_exact_offer"}
+
+
+def test_a_settled_price_closes_even_with_a_need_untold_but_an_unsettled_one_does_not():
+    s = Session(AERO, seed=11)
+    essential = [need for need in AERO.needs if need.essential]
+    for need in essential[:AERO.negotiation.needs_before_price]:
+        s.say(f"Pouvez-vous m'en dire plus sur {need.keywords[0]} ?", need.topics[0], analysis=OPEN)
+    n = s.negotiation
+    s.say(f"Notre tarif est de {int(n.candidate_list_price)} € HT par an.", "propose_price")
+    for obj_id in list(s.state["open_objections"]):
+        obj = next(o for o in AERO.objections if o.id == obj_id)
+        s.say(f"Regardons {' et '.join(obj.resolution_keywords[:2])}.", "handle_objection")
+    assert len(s.state["revealed_needs"]) < AERO.end_conditions.min_needs_revealed
+    s.say(f"Je récapitule : {int(n.candidate_list_price)} € HT par an. On valide ?", "request_commitment")
+    assert s.events[-1] == "closing_premature", "the list price is not settled: discovery still counts"
+    s.say(f"Contre {_keyword('engagement-3-ans')} et une {_keyword('reference')}, {int(n.walk_away - n.rounding)} € HT "
+          "par an.", "propose_price")
+    s.say(f"Je récapitule : {int(n.walk_away - n.rounding)} € HT par an, trois ans et la référence. On valide ?",
+          "request_commitment")
+    after = s.events[s.events.index("closing_premature") + 1:]
+    assert "closing_premature" not in after
+    # The closing goes on: the buyer's own last-minute objection before the yes.
+    assert any(e.startswith("objection_raised:") for e in after)
