@@ -8,6 +8,7 @@ yes/no question is a closed question and reveals nothing).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from personas.engine.cues import count_cues, has_cue
 from personas.engine.models import CandidateTurn
 from personas.intents import QUESTION_INTENTS
-from scoring.numbers import extract_quantities, first_amount
+from scoring.numbers import Quantity, extract_quantities, first_amount
 
 LOW_CONFIDENCE = 0.3
 # Below this the NLU's intent is weak evidence: the text and the signals may overrule it.
@@ -44,9 +45,22 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("’", "'")
 
 
+@functools.lru_cache(maxsize=4096)
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """The compiled, folded pattern of one keyword (persona keywords are few and reused every turn)."""
+    return re.compile(r"(?<!\w)" + re.escape(fold(keyword)))
+
+
 def mentions(text_folded: str, keywords: list[str]) -> bool:
     """True if any keyword (accent-insensitive, matched at a word start) occurs in the text."""
-    return any(re.search(r"(?<!\w)" + re.escape(fold(k)), text_folded) for k in keywords)
+    return any(_keyword_pattern(k).search(text_folded) for k in keywords)
+
+
+@functools.lru_cache(maxsize=256)
+def quantities_in(text: str) -> tuple[Quantity, ...]:
+    """The figures of a turn (``scoring.numbers``), read once per text: the reading and the fact
+    checks of the same turn ask for them several times, and the extraction is the engine's costliest step."""
+    return tuple(extract_quantities(text))
 
 
 def written_in_english(folded: str) -> bool:
@@ -161,7 +175,7 @@ def read_turn(turn: CandidateTurn) -> Reading:
         reformulation = intent == "reformulate" or reformulation_marker
         summary = intent == "summarize" or summary_marker
         assertive = intent == "assertive_statement"
-    quantities = extract_quantities(turn.text)
+    quantities = quantities_in(turn.text)
     explicit = next((q.value for q in quantities if q.kind == "amount"), None)
     price = first_amount(turn.text) if intent in PRICE_INTENTS else explicit
     content = signals is not None and signals.has_content
