@@ -48,8 +48,18 @@ class TurnContext:
         essential = {n.id for n in self.persona.needs if n.essential}
         return sum(1 for n in self.state.revealed_needs if n in essential)
 
+    def _news_since(self, turn: int) -> bool:
+        """Did the persona tell a need or raise an objection after ``turn`` (the recap is then stale)?"""
+        news = ("need_revealed:", "need_deepened:", "objection_raised:", "grievance:")
+        for event in self.state.events:
+            at, _, name = event.partition(":")
+            if at.isdigit() and int(at) > turn and name.startswith(news):
+                return True
+        return False
+
     def summary_recent(self) -> bool:
-        """A summary counts for a closing made in the same turn or the next two.
+        """A summary counts for a closing made in the same turn or the next two, or later as long as
+        nothing new (a need told, an objection raised) came after it.
 
         The turns spent answering the persona's last-minute objection (raised by a closing attempt
         that followed the summary) do not age it: the candidate closes again once it is resolved.
@@ -61,5 +71,7 @@ class TurnContext:
             return False
         if st.turn - st.summary_turn <= SUMMARY_WINDOW:
             return True
+        if not self._news_since(st.summary_turn):
+            return True  # nothing new was told or objected since the recap: it still holds
         raised = st.closing_objection_turn
         return raised is not None and 0 <= raised - st.summary_turn <= SUMMARY_WINDOW

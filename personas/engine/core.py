@@ -11,6 +11,7 @@ from typing import Any
 from personas.engine.context import TurnContext
 from personas.engine.mediation import aggression, check_walkout, play_mediation_turn
 from personas.engine.models import CandidateTurn, EngineState, Line, MemberState, TurnResult
+from personas.engine.questions import answer_named_topic
 from personas.engine.reading import read_turn
 from personas.engine.sales import play_sales_turn
 from personas.engine.thresholds import draw_thresholds, with_thresholds
@@ -106,6 +107,8 @@ def _play(ctx: TurnContext) -> None:
     if r.english:
         _english(ctx)
         return
+    if r.low_confidence and r.content and answer_named_topic(ctx):
+        return  # « Jean-Marc, c'est qui exactement ? »: the NLU is unsure, the question names a fact or need
     if r.low_confidence:
         ctx.event("clarify")
         speaker = p.speakers[ctx.state.turn % len(p.speakers)].id

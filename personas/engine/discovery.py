@@ -205,3 +205,22 @@ def handle_objections(ctx: TurnContext) -> bool:
             ctx.voice.say_from(f"objection_ko:{obj_id}", obj.unresolved_lines, obj.speaker)
             return True
     return False
+
+
+def resolved_in_passing(ctx: TurnContext, objection_ids: list[str]) -> list[str]:
+    """The open objections that a closing turn answers with their resolution words (« … clause de
+    révision à la hausse comme à la baisse. Vous validez ? »): resolved, with the persona's line.
+    Only objections an argument can resolve, whose needs are known; returns the ids resolved."""
+    done = []
+    for obj_id in objection_ids:
+        obj = objection(ctx, obj_id)
+        arguable = "handle_objection" in obj.resolved_by and bool(obj.resolution_keywords)
+        needs_ok = all(n in ctx.state.revealed_needs for n in obj.requires_needs)
+        if arguable and needs_ok and mentions(ctx.reading.folded, obj.resolution_keywords):
+            ctx.state.open_objections.remove(obj_id)
+            ctx.state.resolved_objections.append(obj_id)
+            ctx.adjust(trust=0.06, tension=-0.05)
+            ctx.event(f"objection_resolved:{obj_id}")
+            ctx.voice.say_from(f"objection_ok:{obj_id}", obj.resolved_lines, obj.speaker)
+            done.append(obj_id)
+    return done

@@ -12,10 +12,9 @@ import re
 
 from personas.engine.context import TurnContext
 from personas.engine.discovery import followed_up_need, matching_need
-from personas.engine.reading import fold
+from personas.engine.reading import fold, quantities_in
 from personas.intents import QUESTION_INTENTS
 from personas.schema import Fact, HiddenNeed
-from scoring.numbers import extract_quantities
 
 REFUSAL_DEFAULT = "Ça, je le garderai pour plus tard."
 CORRECTION_DEFAULT = "Non, {valeur}."
@@ -74,13 +73,13 @@ NEAR_CHARS = 25  # a figure is about the fact when one of its keywords is this c
 
 
 def _figures(text: str) -> list[float]:
-    return [q.value for q in extract_quantities(text) if q.kind != "date"]
+    return [q.value for q in quantities_in(text) if q.kind != "date"]
 
 
 def _figures_about(text: str, keywords: list[str]) -> list[float]:
     """The turn's figures next to one of the fact's words (« 300 camions », « une flotte de 300 »)."""
     out = []
-    for q in extract_quantities(text):
+    for q in quantities_in(text):
         around = fold(text[max(0, q.start - NEAR_CHARS) : q.end + NEAR_CHARS])
         if q.kind != "date" and _longest_hit(around, keywords) > 0:
             out.append(q.value)

@@ -11,6 +11,8 @@ does: blame is met with ``tension_rise``.
 
 from __future__ import annotations
 
+import re
+
 from personas.engine.context import TurnContext, clamp
 from personas.engine.cues import has_cue
 from personas.engine.discovery import (
@@ -22,7 +24,8 @@ from personas.engine.discovery import (
     reveal_need,
 )
 from personas.engine.facts import answer_fact
-from personas.engine.reading import mentions, question_part
+from personas.engine.questions import answer_named_topic
+from personas.engine.reading import Reading, fold, mentions, question_part
 from personas.engine.rereading import OPEN_QUESTION, question_in_disguise, reread
 from personas.engine.summary_lines import SUMMARY_INCOMPLETE_DEFAULT
 from personas.intents import CLOSING_INTENTS, QUESTION_INTENTS
@@ -255,8 +258,13 @@ def play_mediation_turn(ctx: TurnContext) -> None:
             ctx.voice.say("ground_rules_ack", member.speaker)
         return
     if _solution_in_disguise(ctx):
+        recap = _decisions_recapped(ctx)
         reread(ctx, "propose_solution")
         propose_solution(ctx)
+        if recap:
+            st.summary_turn = st.turn  # the recap of the settlement is the closing summary
+            if st.solution_agreed and "?" in r.text:
+                close(ctx)  # « … Vous êtes d'accord, l'un et l'autre ? » after both said yes
         return
     next_step_asked = r.proposes_next_step and "?" in r.text and intent not in QUESTION_INTENTS
     if intent in CLOSING_INTENTS or (st.solution_agreed and (r.asks_agreement or next_step_asked)):
@@ -341,6 +349,8 @@ def play_mediation_turn(ctx: TurnContext) -> None:
     if r.open_question or intent == "invite_to_speak":
         _open(ctx, target(ctx))
         return
+    if answer_named_topic(ctx, target(ctx).speaker):
+        return  # a direct question on a fact or a need, whatever intent the NLU gave the turn
     if r.closed_question:
         answer_closed_question(ctx, target(ctx).speaker)
         return
@@ -352,6 +362,8 @@ def play_mediation_turn(ctx: TurnContext) -> None:
     if intent == "out_of_scope":
         ctx.voice.say("out_of_scope", target(ctx).speaker)
         return
+    if answer_named_topic(ctx, target(ctx).speaker):
+        return
     ctx.voice.say("assertive_ack", target(ctx).speaker)
 
 
@@ -361,14 +373,39 @@ _SALES_ONLY = frozenset({"handle_objection", "ask_counterpart", "propose_price",
 _SOLUTION_LOOKALIKES = _SALES_ONLY | CLOSING_INTENTS | {"assertive_statement", "reframe", "reformulate", "summarize"}
 
 
+def _proposal_stated(r: Reading) -> bool:
+    """Proposal words in a sentence that is not itself a question (« Je vous propose trois règles :
+    … Qu'en pensez-vous ? »): a proposal that ends by asking for the members' view is still one."""
+    sentences = re.split(r"(?<=[.!;:])\s+|\n+", r.text.strip())
+    return any(not s.rstrip().endswith("?") and has_cue(fold(s), "engine_proposal") for s in sentences)
+
+
+def _decisions_recapped(ctx: TurnContext) -> bool:
+    """A recap of what is decided (« Je récapitule ce qu'on décide : … ») that gives each member their
+    part of the solution: the mediator proposes the settlement and sums it up in one turn."""
+    r = ctx.reading
+    if not (r.summary or r.summary_cue or r.intent == "summarize"):
+        return False
+    # Decisions, not needs: commitments (who does what, when), a date, or proposal words. « Karim, tu
+    # as besoin de reconnaissance ; Julie, de règles claires » sums up the needs and decides nothing.
+    if not (r.next_steps or r.has_date or _proposal_stated(r)):
+        return False
+    return all(mentions(r.folded, m.solution_keywords) for m in _members(ctx))
+
+
 def _solution_in_disguise(ctx: TurnContext) -> bool:
-    """A proposal typed as an argument or a reframe: it names what a member needs and proposes it.
+    """A proposal typed as an argument, a reframe or a recap: it names what a member needs and proposes it.
 
     Typed as ground rules, it must address both members (« je vous propose quelques règles » is the
-    ground rules themselves), and only once the ground rules are set.
+    ground rules themselves), and only once the ground rules are set. A recap counts when it gives
+    every member their part (``_decisions_recapped``).
     """
     r, st = ctx.reading, ctx.state
-    if st.solution_agreed or r.summary_cue or not r.statement or not has_cue(r.folded, "engine_proposal"):
+    if st.solution_agreed:
+        return False
+    if _decisions_recapped(ctx):
+        return True
+    if r.summary_cue or not _proposal_stated(r):
         return False
     addressed_members = [m for m in _members(ctx) if mentions(r.folded, m.solution_keywords)]
     if r.intent == "set_ground_rules":
@@ -435,10 +472,12 @@ def close(ctx: TurnContext) -> None:
         # right after both said yes was a contradiction.
         ctx.event("closing_premature")
         holdout = next((m for m in _members(ctx) if not st.members[m.speaker].solution_accepted), None)
-        ctx.voice.say("closing_premature", (holdout or target(ctx)).speaker)
+        asked = addressed(ctx)  # « Julie, et toi, tu es d'accord ? »: Julie answers, not Karim
+        ctx.voice.say("closing_premature", (asked or holdout or target(ctx)).speaker)
     elif ec.require_summary and not ctx.summary_recent():
         ctx.event("closing_without_summary")
-        ctx.voice.say("closing_without_summary", _members(ctx)[0].speaker)
+        ctx.voice.say("closing_without_summary", (addressed(ctx) or _members(ctx)[0]).speaker)
+        return  # both said yes: the members want the recap, they never end the meeting with no agreement
     else:
         for member in _members(ctx):
             ctx.voice.say("success", member.speaker)

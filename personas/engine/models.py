@@ -38,6 +38,10 @@ class TurnSignals(BaseModel):
     reformulation_mismatches: list[str] = Field(default_factory=list)
     stance: dict[str, Any] | None = None
     topics: list[str] = Field(default_factory=list)
+    # Commitments stated in the turn (« je vous envoie le contrat vendredi 11 ») and the negotiation
+    # moves the reading found (offer, concession, counterpart, firm): a closing recap is told by them.
+    next_steps: list[dict[str, Any]] = Field(default_factory=list)
+    negotiation: list[dict[str, Any]] = Field(default_factory=list)
     reader_version: str | None = None
 
     @property

@@ -16,6 +16,7 @@ import math
 
 from personas.engine.context import TurnContext
 from personas.engine.discovery import raise_objection
+from personas.engine.french import join_list_fr
 from personas.engine.models import NegotiationState
 from personas.engine.reading import mentions
 from personas.engine.voice import format_price
@@ -48,11 +49,26 @@ def plausible_price(n: Negotiation, amount: float) -> bool:
     return PLAUSIBLE_LOW * n.opening <= amount <= PLAUSIBLE_HIGH * n.candidate_list_price
 
 
+def named_counterparts(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> list[Counterpart]:
+    """The counterparts not yet obtained that the turn asks for (« sur trois ans, avec la référence
+    client et un paiement à 30 jours »): a seller who packages several is trading each of them."""
+    folded = ctx.reading.folded
+    return [cp for cp in n.can_give if cp.id not in st.counterparts_obtained and mentions(folded, cp.keywords)]
+
+
 def named_counterpart(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> Counterpart | None:
-    for cp in n.can_give:
-        if cp.id not in st.counterparts_obtained and mentions(ctx.reading.folded, cp.keywords):
-            return cp
-    return None
+    named = named_counterparts(ctx, n, st)
+    return named[0] if named else None
+
+
+def offer_among_fallbacks(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> float | None:
+    """« 318 000 € à ces conditions ; sans elles, le prix reste à 348 000 € »: of the seller's own
+    figures, the list price and the offer already on the table are what stands without the deal; when
+    exactly one other price remains, it is the offer (several new ones: the buyer asks which)."""
+    known = [n.candidate_list_price, *st.candidate_offers[-1:]]
+    fresh = {f for f in ctx.reading.own_figures
+             if plausible_price(n, f) and all(abs(f - k) >= 0.5 for k in known)}
+    return fresh.pop() if len(fresh) == 1 else None
 
 
 def _demand(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> None:
@@ -86,12 +102,13 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
     if st.agreed_price is not None:
         ctx.voice.say("nothing_new")
         return
-    if r.offer_ambiguous:
+    new_offer = offer_among_fallbacks(ctx, n, st) if r.offer_ambiguous else None
+    if r.offer_ambiguous and new_offer is None:
         # « 209 000 € ou 205 000 € sur trois ans »: the buyer will not pick the lower one for you.
         ctx.event("offer_ambiguous")
         ctx.voice.say_or("ask_exact_offer", ASK_EXACT_OFFER_DEFAULTS)
         return
-    price = r.price if r.price is not None and plausible_price(n, r.price) else None
+    price = r.price if r.price is not None and plausible_price(n, r.price) else new_offer
     if price is None and r.discount is not None:
         # « je vous fais 5 % »: off the candidate's last price, else off the list price.
         base = st.candidate_offers[-1] if st.candidate_offers else n.candidate_list_price
@@ -125,12 +142,14 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
     if conceded:
         st.candidate_concessions += 1
         if counterpart is not None:
-            st.counterparts_obtained.append(counterpart.id)
-            ctx.event(f"counterpart:{counterpart.id}")
-            if st.step < len(n.concession_pattern):
-                st.step += 1
-                st.persona_concessions += 1
-            ctx.voice.say("counterpart_granted", contrepartie=counterpart.label)
+            granted = named_counterparts(ctx, n, st)
+            for cp in granted:  # each counterpart traded is one move of the buyer, never past the pattern
+                st.counterparts_obtained.append(cp.id)
+                ctx.event(f"counterpart:{cp.id}")
+                if st.step < len(n.concession_pattern):
+                    st.step += 1
+                    st.persona_concessions += 1
+            ctx.voice.say("counterpart_granted", contrepartie=join_list_fr([cp.label for cp in granted]))
         else:
             st.concessions_without_counterpart += 1
             ctx.event("concession_without_counterpart")
@@ -157,6 +176,66 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
     elif not conceded and previous is not None:
         ctx.voice.say("price_too_high")
     _counter(ctx, n, st)
+
+
+def standing_offer(ctx: TurnContext) -> float | None:
+    """The candidate's offer on the table: the last price they proposed (None before any)."""
+    st = ctx.state.negotiation
+    return st.candidate_offers[-1] if st is not None and st.candidate_offers else None
+
+
+def acceptable_final_offer(n: Negotiation, st: NegotiationState, amount: float) -> bool:
+    """Would the buyer say yes to ``amount`` as the seller's last word?
+
+    At or below the buyer's current position or the target: yes, as in any round. Above it, yes only
+    within the walk-away (never beyond: the hidden limit holds), once the seller has traded the
+    minimum counterparts and the buyer has already countered at least once (a price was negotiated,
+    not announced): a seller who closes firmly on a traded price inside the zone gets the deal a real
+    buyer would give, without the rounds of patience a weaker closing needs.
+    """
+    if amount <= position(n, st.step) or amount <= n.target:
+        return True
+    traded = len(st.counterparts_obtained) >= n.min_counterparts_for_deal
+    return amount <= n.walk_away and traded and bool(st.persona_offers)
+
+
+def would_settle(ctx: TurnContext, n: Negotiation) -> bool:
+    """Would the buyer say yes at this closing to the price on the table (or said now)? No side effect."""
+    st = ctx.state.negotiation
+    if st is None or not st.candidate_offers:
+        return False
+    r = ctx.reading
+    said = r.price if r.price is not None and plausible_price(n, r.price) else None
+    amount = said if said is not None and said < st.candidate_offers[-1] else st.candidate_offers[-1]
+    if said is not None and said != amount:
+        return False  # a price raised at the closing is not settled on
+    return acceptable_final_offer(n, st, amount)
+
+
+def settle_at_closing(ctx: TurnContext, n: Negotiation) -> bool:
+    """A closing (« on conclut sur cette base ? », a recap of the terms) without an agreed price: the
+    buyer answers the offer on the table. True if a price is agreed now; else the buyer holds (a
+    counter-offer below the walk-away, never above it)."""
+    st = ctx.state.negotiation
+    if st is None or not st.candidate_offers:
+        return False
+    if st.agreed_price is not None:
+        return True
+    r = ctx.reading
+    said = r.price if r.price is not None and plausible_price(n, r.price) else None
+    if said is not None and said != st.candidate_offers[-1]:
+        negotiate(ctx, n)  # a new price said at the closing is a round like any other
+        return st.agreed_price is not None
+    amount = st.candidate_offers[-1]
+    if acceptable_final_offer(n, st, amount):
+        ctx.event("final_offer_accepted")
+        _accept(ctx, n, st, amount)
+        return True
+    ctx.event("final_offer_refused")
+    ctx.voice.say("price_too_high")
+    if st.persona_offer is None or st.persona_offer < position(n, st.step):
+        _counter(ctx, n, st)
+    return False
 
 
 PRICE_RAISED_DEFAULT = "Tout à l'heure, vous étiez à {avant}. Maintenant {prix} ? Je retiens votre premier chiffre."

@@ -8,6 +8,7 @@ yes/no question is a closed question and reveals nothing).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from personas.engine.cues import count_cues, has_cue
 from personas.engine.models import CandidateTurn
 from personas.intents import QUESTION_INTENTS
-from scoring.numbers import extract_quantities, first_amount
+from scoring.numbers import Quantity, extract_quantities, first_amount
 
 LOW_CONFIDENCE = 0.3
 # Below this the NLU's intent is weak evidence: the text and the signals may overrule it.
@@ -44,9 +45,22 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("’", "'")
 
 
+@functools.lru_cache(maxsize=4096)
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """The compiled, folded pattern of one keyword (persona keywords are few and reused every turn)."""
+    return re.compile(r"(?<!\w)" + re.escape(fold(keyword)))
+
+
 def mentions(text_folded: str, keywords: list[str]) -> bool:
     """True if any keyword (accent-insensitive, matched at a word start) occurs in the text."""
-    return any(re.search(r"(?<!\w)" + re.escape(fold(k)), text_folded) for k in keywords)
+    return any(_keyword_pattern(k).search(text_folded) for k in keywords)
+
+
+@functools.lru_cache(maxsize=256)
+def quantities_in(text: str) -> tuple[Quantity, ...]:
+    """The figures of a turn (``scoring.numbers``), read once per text: the reading and the fact
+    checks of the same turn ask for them several times, and the extraction is the engine's costliest step."""
+    return tuple(extract_quantities(text))
 
 
 def written_in_english(folded: str) -> bool:
@@ -101,6 +115,8 @@ class Reading:
     # what was just said (« c'est bien ça ? »).
     asks_information: bool = False
     question_subtype: str | None = None  # the reading's: ouverte, precise, fermee, alternative…
+    own_figures: tuple[float, ...] = ()  # every price the reading says is the candidate's own in this turn
+    next_steps: int = 0  # commitments the reading found (who does what, when)
 
     @property
     def is_question(self) -> bool:
@@ -159,7 +175,7 @@ def read_turn(turn: CandidateTurn) -> Reading:
         reformulation = intent == "reformulate" or reformulation_marker
         summary = intent == "summarize" or summary_marker
         assertive = intent == "assertive_statement"
-    quantities = extract_quantities(turn.text)
+    quantities = quantities_in(turn.text)
     explicit = next((q.value for q in quantities if q.kind == "amount"), None)
     price = first_amount(turn.text) if intent in PRICE_INTENTS else explicit
     content = signals is not None and signals.has_content
@@ -212,6 +228,10 @@ def read_turn(turn: CandidateTurn) -> Reading:
         # From the reading only: on the intent alone « …, ce qui vous rend dépendante ? » would pass for one.
         asks_information=signals is not None and signals.question_subtype in _INFORMATION_SUBTYPES,
         question_subtype=signals.question_subtype if signals is not None else None,
+        own_figures=tuple(float(a["value"]) for a in (signals.amounts if signals and content else [])
+                          if a.get("role") == "own_offer" and a.get("unit") != "%"
+                          and isinstance(a.get("value"), int | float)),
+        next_steps=len(signals.next_steps) if signals is not None else 0,
     )
 
 

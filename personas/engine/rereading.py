@@ -79,6 +79,16 @@ def asked_in_passing(r: Reading) -> bool:
             and not has_cue(r.folded, "engine_proposal") and not (r.content and r.amount is not None))
 
 
+def new_price_said(ctx: TurnContext) -> bool:
+    """Bloc 4: the reading found an own price of the candidate's that differs from the one on the table."""
+    r, n, neg = ctx.reading, ctx.persona.negotiation, ctx.state.negotiation
+    if n is None or not r.content or r.price is None or not plausible_price(n, r.price):
+        return False
+    if neg is not None and neg.agreed_price is not None:
+        return False
+    return neg is None or not neg.candidate_offers or abs(neg.candidate_offers[-1] - r.price) >= 0.5
+
+
 def _late(ctx: TurnContext) -> bool:
     return ctx.state.offer_presented and not ctx.state.open_objections
 
@@ -90,8 +100,8 @@ def closing_in_disguise(ctx: TurnContext) -> bool:
     that an early « d'accord ? » stays a question; ``close`` then checks everything anyway.
     """
     r, st = ctx.reading, ctx.state
-    if r.intent in CLOSING_INTENTS:
-        return False
+    if r.intent in CLOSING_INTENTS or new_price_said(ctx):
+        return False  # a new price, even ending on « c'est bien ça ? », is a round of the negotiation
     if r.asks_agreement and st.stage == "conclusion" and not r.open_question:
         return True
     if not _late(ctx):

@@ -14,12 +14,21 @@ from personas.engine.discovery import (
     needs_echoed,
     objection,
     raise_objection,
+    resolved_in_passing,
 )
 from personas.engine.facts import CLAIM_INTENTS, answer_fact
 from personas.engine.french import join_french, join_list_fr, spoken_date
-from personas.engine.negotiation import deal_outcome, negotiate, price_text
+from personas.engine.negotiation import (
+    deal_outcome,
+    negotiate,
+    price_text,
+    settle_at_closing,
+    standing_offer,
+    would_settle,
+)
+from personas.engine.questions import answer_named_topic
 from personas.engine.reading import PRICE_INTENTS, question_part
-from personas.engine.rereading import reread, sales_intent
+from personas.engine.rereading import OPEN_QUESTION, reread, sales_intent
 from personas.engine.summary_lines import SUMMARY_INCOMPLETE_DEFAULT
 from personas.intents import CLOSING_INTENTS
 
@@ -37,9 +46,15 @@ def play_sales_turn(ctx: TurnContext) -> None:
     if raise_objection(ctx, "keyword") is not None:
         return  # a pet hate (« la planète », « pas cher »…): the persona reacts to that first
     reread(ctx, sales_intent(ctx))  # NLU noise: the text and the signals may overrule the intent
+    if ctx.reading.intent == OPEN_QUESTION and ctx.reading.intent != r.intent:
+        # A question re-read out of an argument or an offer is answered on its own sentence: the
+        # lead-in's words (« un outil de planification… Et votre flotte ? ») must not pick the topic.
+        ctx.reading = question_part(ctx.reading)
     r = ctx.reading
     intent = r.intent
-    if intent in CLOSING_INTENTS:
+    if intent in CLOSING_INTENTS or (closing_recap(ctx) and (r.summary_cue or r.asks_agreement or r.next_steps)):
+        if r.summary:
+            ctx.state.summary_turn = ctx.state.turn  # a recap that closes is still the recap
         close(ctx)
         return
     if intent == "summarize" or (r.summary and not r.open_question):
@@ -47,7 +62,9 @@ def play_sales_turn(ctx: TurnContext) -> None:
         return
     price_turn = intent in PRICE_INTENTS or (r.amount is not None and intent == "present_offer")
     answered = bool(ctx.state.open_objections) and intent in OBJECTION_ANSWER_INTENTS and handle_objections(ctx)
-    if answered and not (price_turn and r.offers_price):
+    if answered and not (price_turn and (r.offers_price or (r.content and r.price is not None))):
+        # « …, c'est réglé. Et vos concurrents, ils garantissent quel délai ? »: the question is answered too
+        answer_named_topic(ctx, information_only=True)
         return  # an argument quoting figures (« 900 € l'heure d'arrêt ») is not a price offer
     if price_turn and price_talk(ctx):
         return
@@ -57,6 +74,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
         _credit_restatement(ctx)
         ctx.reading = question_part(r)
         r = ctx.reading
+        if answer_named_topic(ctx):
+            return
     if _wrong_statement(ctx) or answer_fact(ctx):
         return  # a factual question gets the fact; a wrong figure is set right
     if intent in {"greet", "introduce_self"}:
@@ -89,6 +108,7 @@ def play_sales_turn(ctx: TurnContext) -> None:
     if r.reformulation:
         handle_objections(ctx)
         reformulate(ctx)
+        answer_named_topic(ctx, information_only=True)  # « Si je vous suis, … Et qui décide ? »: answered too
         return
     if intent in {"present_offer", "propose_solution"}:
         present_offer(ctx)
@@ -98,6 +118,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
         if not resolved or r.open_question:
             answer_open_question(ctx)
         return
+    if answer_named_topic(ctx):
+        return  # a direct question on a fact or a need, whatever intent the NLU gave the turn
     if r.closed_question:
         answer_closed_question(ctx)
         return
@@ -150,8 +172,11 @@ def _greet(ctx: TurnContext) -> None:
 
 
 def _agreed_price_restated(ctx: TurnContext) -> bool:
-    neg = ctx.state.negotiation
-    return neg is not None and neg.agreed_price is not None and ctx.reading.amount == neg.agreed_price
+    neg, r = ctx.state.negotiation, ctx.reading
+    if neg is None or neg.agreed_price is None:
+        return False
+    figures = {*r.own_figures, *(f for f in (r.amount, r.price) if f is not None)}
+    return any(abs(f - neg.agreed_price) < 0.5 for f in figures)
 
 
 def reformulate(ctx: TurnContext) -> None:
@@ -227,9 +252,51 @@ def spoken_correction(mismatch: str) -> str:
     return mismatch
 
 
+def closing_recap(ctx: TurnContext) -> bool:
+    """Bloc 4: a recap of the terms (the price on the table or agreed, said again) that asks for the
+    buyer's yes or sets the next steps: the seller's closing, whatever the NLU called it."""
+    r, neg = ctx.reading, ctx.state.negotiation
+    if ctx.persona.negotiation is None:
+        return meeting_recap(ctx)
+    if neg is None:
+        return False
+    on_table = neg.agreed_price if neg.agreed_price is not None else standing_offer(ctx)
+    if on_table is None:
+        return False
+    figures = {*r.own_figures, *(f for f in (r.price, r.amount) if f is not None)}
+    restated = any(abs(f - on_table) < 0.5 for f in figures)
+    # A recap with a revised price of the seller's (« je récapitule : 2 968 000 €, convention sur deux
+    # ans… ») closes on that price: the buyer answers it (``settle_at_closing`` plays it as a round).
+    revised = neg.agreed_price is None and r.price is not None and r.summary_cue
+    # It asks for the yes (a question) or commits to what follows (the reading's next steps: « je vous
+    # envoie le contrat vendredi »); a plain recap of the terms stays a recap.
+    return (restated or revised) and (r.is_question or r.next_steps > 0)
+
+
+def meeting_recap(ctx: TurnContext) -> bool:
+    """Bloc 2: a recap that sets a dated next step and asks for the yes (« … rendez-vous mardi 14 avril
+    à 10 h avec votre DAF. C'est bon pour vous ? ») is the closing, once the essential needs are known;
+    earlier it stays a recap (the persona says what is missing, it does not refuse a signature)."""
+    r = ctx.reading
+    dated = r.has_date or bool(r.dates) or r.next_steps > 0
+    enough = ctx.essential_revealed() >= ctx.persona.end_conditions.min_needs_revealed
+    # A recap says back what the persona told (a revealed need): « je récapitule » alone recaps nothing.
+    return enough and dated and r.is_question and r.proposes_next_step and accurate_reformulation(ctx)
+
+
 def summarize(ctx: TurnContext) -> None:
-    """A summary that covers what was discovered prepares the closing."""
+    """A summary that covers what was discovered prepares the closing; a recap of the agreed (or
+    offered) price and terms that asks for the yes is the closing itself."""
     ctx.state.summary_turn = ctx.state.turn
+    if closing_recap(ctx):
+        ctx.event("closing_recap")
+        close(ctx)
+        return
+    if price_agreed(ctx) and _agreed_price_restated(ctx):
+        ctx.adjust(trust=0.04)
+        ctx.event("summary_ok")
+        ctx.voice.say("reformulation_ok")
+        return
     if ctx.essential_revealed() >= ctx.persona.end_conditions.min_needs_revealed and accurate_reformulation(ctx):
         ctx.adjust(trust=0.06)
         ctx.event("summary_ok")
@@ -320,36 +387,60 @@ def _say_success(ctx: TurnContext) -> None:
     ctx.voice.say("success")
 
 
+def price_agreed(ctx: TurnContext) -> bool:
+    """Bloc 4: the buyer has said yes to a price (an agreement the persona does not take back)."""
+    neg = ctx.state.negotiation
+    return ctx.persona.negotiation is not None and neg is not None and neg.agreed_price is not None
+
+
 def close(ctx: TurnContext) -> None:
-    """Closing attempt: needs discovered, objections resolved, price agreed (bloc 4), summary."""
+    """Closing attempt: needs discovered, objections resolved, price agreed (bloc 4), summary.
+
+    Once the buyer has agreed a price, the agreement stands: the closing is no longer refused for a
+    need not yet told or an objection raised before the yes (the persona's last-minute objection of
+    the closing, if it has one, is still raised once and must be answered).
+    Without an agreed price, the buyer answers the seller's offer on the table (``settle_at_closing``).
+    """
     ctx.advance("conclusion")
     st, p = ctx.state, ctx.persona
     st.closing_attempts += 1
     ec = p.end_conditions
-    enough = ctx.essential_revealed() >= ec.min_needs_revealed
-    if enough and not st.open_objections and raise_objection(ctx, "closing_attempt") is not None:
+    agreed = price_agreed(ctx)
+    # A price the buyer would settle on now (traded, inside its zone) is a negotiation concluded: the
+    # count of needs told no longer blocks it (discovery was required before any price talk).
+    settles = not agreed and p.negotiation is not None and would_settle(ctx, p.negotiation)
+    enough = agreed or settles or ctx.essential_revealed() >= ec.min_needs_revealed
+    # After the yes on the price, only the last-minute objection of the closing itself still blocks.
+    open_objections = [o for o in st.open_objections if not agreed or objection(ctx, o).trigger == "closing_attempt"]
+    if enough and open_objections:
+        answered = resolved_in_passing(ctx, open_objections)  # the recap that closes may answer it
+        open_objections = [o for o in open_objections if o not in answered]
+    if enough and not open_objections and raise_objection(ctx, "closing_attempt") is not None:
         st.closing_objection_turn = st.turn
         return  # a last-minute objection (« et si ça ne marche pas ? ») before any commitment
     if not enough:
         ctx.adjust(trust=-0.05)
         ctx.event("closing_premature")
         ctx.voice.say("closing_premature")
-    elif ec.require_objections_resolved and st.open_objections:
+    elif ec.require_objections_resolved and open_objections:
         ctx.event("closing_open_objection")
         ctx.voice.say("closing_open_objection")
-        obj = objection(ctx, st.open_objections[-1])
+        obj = objection(ctx, open_objections[-1])
         ctx.voice.say_from(f"objection_ko:{obj.id}", obj.unresolved_lines, obj.speaker)
-    elif p.negotiation is not None and (st.negotiation is None or st.negotiation.agreed_price is None):
+    elif p.negotiation is not None and not agreed and not settle_at_closing(ctx, p.negotiation):
         ctx.event("closing_without_price")
-        ctx.voice.say("closing_premature")
+        if not ctx.voice.lines:
+            ctx.voice.say("closing_premature")
     elif ec.require_summary and not ctx.summary_recent():
         ctx.event("closing_without_summary")
         ctx.voice.say("closing_without_summary")
+        if agreed:
+            return  # the price is agreed: the buyer wants the recap, it never breaks off for its lack
     else:
         outcome = deal_outcome(ctx, p.negotiation) if p.negotiation is not None else ec.success_outcome
         _say_success(ctx)
         ctx.end(outcome)
         return
-    if st.closing_attempts >= ec.max_closing_attempts:
+    if st.closing_attempts >= ec.max_closing_attempts and not st.ended:
         ctx.voice.say("no_deal")
         ctx.end("no_deal")
