@@ -21,7 +21,7 @@ Assertiveness = Literal["assertive", "aggressive", "passive", "neutral"]
 QuestionSubtype = Literal["ouverte", "precise", "fermee", "alternative", "suggestive", "rhetorique"]
 ReformulationAccuracy = Literal["accurate", "partial", "inaccurate"]
 # Bump when the reading of a turn changes: a stored reading made by an older reader is re-read.
-READER_VERSION = "3.0"
+READER_VERSION = "4.0"
 # Turns before a candidate turn that its reading sees (live in the action server and in the report).
 READING_CONTEXT_TURNS = 8
 
