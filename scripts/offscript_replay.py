@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scripts.offscript_figures import GOOD
+
 INTENTS_FILE = "nlu_intents.json"
-GOOD = {2: {"follow_up_meeting", "deal"}, 4: {"deal"}, 5: {"agreement"}}
 
 
 @dataclass
