@@ -216,7 +216,9 @@ def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, Conten
     summ = detect_summary(doc, bag, [b for _, _, b in ctx], lang)
     markers = [Marker(family=m.label_, text=m.text, start=m.start_char, end=m.end_char)
                for m in (doc._.markers or [])]
-    is_reformulation = ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps or summ.markers))
+    # Only a closing recap (next steps agreed) is the summary instead: « Si je résume : vous… » in the
+    # middle of the talk restates the partner's last turn (set D: 5 of its 51 missed restatements).
+    is_reformulation = ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps))
     content = _content(item, lang, doc, bags, partner_docs, is_reformulation, summ.is_summary)
     # The contract's open/closed follows the subtype: a précise question (« vous utilisez quoi ? ») is closed.
     question_type = ("open" if content["question_subtype"] == "ouverte" else "closed") if doc._.is_question else None
