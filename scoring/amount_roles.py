@@ -103,7 +103,14 @@ def _close_to(value: float, figures: list[float]) -> bool:
 
 def partner_figures(texts: list[str], lang: str = "fr") -> list[float]:
     """Every money amount and percentage the partner said (their earlier turns)."""
-    return [q.value for t in texts for q in extract_quantities(t, lang) if q.kind in _MONEY_KINDS]
+    return [v for t in texts for v in _money_values(t, lang)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_values(text: str, lang: str) -> tuple[float, ...]:
+    """One context turn's money figures, parsed once: the same turn comes back in the context of the
+    next 24 turns (uncached, parsing the context took 8 of the 10 ms of a turn's amounts)."""
+    return tuple(q.value for q in extract_quantities(text, lang) if q.kind in _MONEY_KINDS)
 
 
 @functools.lru_cache(maxsize=4096)
