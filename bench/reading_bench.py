@@ -1,5 +1,5 @@
 """Time to read one candidate turn, warm, as the action server does (one turn per call, with the
-persona's speakers and topics and the 8 turns before it).
+persona's speakers and topics and the ``READING_CONTEXT_TURNS`` turns before it).
 
 Usage: ``.venv/bin/python bench/reading_bench.py`` — replays the candidate turns of the development
 conversations (tests/scoring/data/conversations/dev_*.jsonl) and prints p50/p95/max in ms, the

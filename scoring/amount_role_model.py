@@ -54,8 +54,9 @@ _NAME_SUBJECT = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zà-ÿ]+\s+(?:vous\s+|n
                            r"(?:\s+[a-zà-ÿ]+)?\s*(?:à\s+|de\s+)?$")
 _COND = re.compile(r"\b(?:si|s'il|à condition|en échange|moyennant|contre)\b", re.I)
 _FAMILIES_LEFT = ("amount_own", "amount_partner", "amount_recalled", "amount_third", "amount_limit_before",
-                  "amount_computed")
-_FAMILIES_RIGHT = ("amount_refused_after", "amount_accept", "amount_measure_after", "amount_own")
+                  "amount_computed", "amount_effect_before")
+_FAMILIES_RIGHT = ("amount_refused_after", "amount_accept", "amount_measure_after", "amount_own",
+                   "amount_effect_after")
 # Readable names of the features a juror may see as evidence of the model's decision.
 _NAMES = {"subj=1": "sujet je/nous/on", "subj=2": "sujet vous/tu", "subj=3": "un tiers pour sujet",
           "subj_name": "un nom propre pour sujet",
@@ -77,7 +78,14 @@ RULE_STANDS = frozenset({"left_fam=amount_partner"})
 # error for the engine (the persona would react to a competitor's price). Measured on the grouped
 # CV: both guards together 0.704 against 0.699 for the model alone.
 OTHER_CUES = frozenset({"left_fam=amount_third", "left_fam=amount_recalled", "left_fam=amount_limit_before",
-                        "right_fam=amount_refused_after"})
+                        "right_fam=amount_refused_after", "left_fam=amount_effect_before",
+                        "right_fam=amount_effect_after"})
+
+
+# A figure refused right after it (« 181 000 €, c'est sous nos coûts ») is « other » whoever said it
+# first (LABELS.md); set D's labellers wrote « partner_figure » for 4 of its 13 such figures, the other
+# sets for 4 of 17: the fit must not learn that exception.
+REFUSED = "right_fam=amount_refused_after"
 
 
 def decide(probs: np.ndarray, rows: list[list[str]]) -> list[tuple[str, float]]:
@@ -88,7 +96,8 @@ def decide(probs: np.ndarray, rows: list[list[str]]) -> list[tuple[str, float]]:
         rule = next(f.removeprefix("rule=") for f in feats if f.startswith("rule="))
         role = ROLES[int(np.argmax(p))]
         if RULE_STANDS.intersection(feats) or (rule == "other" and role == "own_offer"
-                                               and OTHER_CUES.intersection(feats)):
+                                               and OTHER_CUES.intersection(feats)) or (
+                rule == "other" and REFUSED in feats):
             out.append((rule, 0.0))
         else:
             out.append((role, float(np.max(p))))
@@ -178,9 +187,11 @@ _ARITH = re.compile(r"(?:\bsur (?:les |vos |ses |leurs |nos )?|\bde (?=\d)|[/x×
 
 
 def amount_features(lex: Lexicon, text: str, amounts: list[AmountReading], partner: Spots,
-                    partner_last: Spots, own: Spots, mentions: Mentions | None = None) -> list[list[str]]:
+                    partner_last: Spots, own: Spots, mentions: Mentions | None = None,
+                    genre: str | None = None) -> list[list[str]]:
     """The feature strings of each amount of one turn (the amounts as the rule reader left them);
-    ``mentions`` the context's figures in order (``amount_roles.rule_context``)."""
+    ``mentions`` the context's figures in order (``amount_roles.rule_context``), ``genre`` the kind
+    of conversation (a mediation has no offer to make, a sales talk states list prices)."""
     out: list[list[str]] = []
     recap = bool(lex.find_cues(text, ("summary",)))
     words = len(text.split())
@@ -194,6 +205,8 @@ def amount_features(lex: Lexicon, text: str, amounts: list[AmountReading], partn
         left, right = text[start:a.start], text[a.end:end]
         lt, rt = _tokens(left)[-6:], _tokens(right)[:5]
         f = ["bias", f"rule={a.role}", f"unit={'%' if a.unit == '%' else 'EUR'}"]
+        if genre:
+            f += [f"genre={genre}", f"genre={genre}:rule={a.role}"]
         fams = lex.find_cues(left, _FAMILIES_LEFT)
         if fams:
             nearest = max(fams, key=lambda c: c.end)
@@ -264,8 +277,17 @@ def amount_features(lex: Lexicon, text: str, amounts: list[AmountReading], partn
             f.append("operand")  # « 310 000 / 6 », « 5 % sur 205 000 », « 520 € plus 260 € »
         if mentions is not None:
             f.extend(history_features(lex, a.value, "%" if a.unit == "%" else "EUR", mentions))
+        # Pairs of the key signs (« soit » after an offer, « vous » with a value nobody said): the
+        # linear model cannot form them itself (grouped CV 0.748 → 0.758).
+        key = sorted(x for x in f if x.startswith(_KEY_PREFIXES) or x in _KEY_FLAGS)
+        f.extend(f"{x}&{y}" for x, y in itertools.combinations(key, 2))
         out.append(f)
     return out
+
+
+_KEY_PREFIXES = ("rule=", "left_fam=", "right_fam=", "subj=", "prev_rule=", "h:first=", "unit=")
+_KEY_FLAGS = frozenset({"cond", "past", "in_partner", "in_own", "h:new", "refused_next", "question", "h:between",
+                        "h:latest_other", "h:latest_self", "bare", "recap"})
 
 
 class AmountRoleModel:
@@ -372,7 +394,8 @@ def _readable(feature: str) -> str:
 
 # --- fitting from the labelled conversations ------------------------------------------------------
 DATA = Path(__file__).resolve().parent.parent / "tests" / "scoring" / "data" / "conversations"
-CONVERSATION_SETS = ("dev_a1", "dev_a2", "dev_a3", "untouched_b1", "untouched_b2", "untouched_b3", "untouched_c1")
+CONVERSATION_SETS = ("dev_a1", "dev_a2", "dev_a3", "untouched_b1", "untouched_b2", "untouched_b3", "untouched_c1",
+                     "set_d1", "set_d2")
 FOLDS = 5
 
 
@@ -393,7 +416,8 @@ def labelled_amounts(names: tuple[str, ...] = CONVERSATION_SETS) -> list[dict[st
                 history = [(c["speaker"], c["text"]) for c in item["context"]]
                 rules = read_amounts(item["text"], partner, own_texts=own, use_model=False)
                 base = [a for a in rules if not a.computed]
-                feats = amount_features(*rule_context(item["text"], base, partner, own, history=history))
+                feats = amount_features(*rule_context(item["text"], base, partner, own, history=history,
+                                                      genre=item.get("genre")))
                 free = list(zip(base, feats, strict=True))
                 for g in gold.get("amounts") or []:
                     unit = "%" if g.get("unit") == "%" else "EUR"
@@ -435,9 +459,9 @@ def _report(rows: list[dict[str, Any]], pred: list[str | None], fold_of: dict[st
     confusion = {g: {p: sum(rows[i]["gold"] == g and pred[i] == p for i in every) for p in (*ROLES, None)}
                  for g in ROLES}
     return {"accuracy": acc(every), "amounts": len(rows),
-            "dev_a": acc([i for i in every if rows[i]["set"].startswith("dev")]),
-            "untouched_b": acc([i for i in every if rows[i]["set"].startswith("untouched_b")]),
-            "untouched_c": acc([i for i in every if rows[i]["set"].startswith("untouched_c")]),
+            # each set's amounts, every one predicted by a model that never saw its conversation
+            "per_set": {name: acc([i for i in every if rows[i]["set"].rstrip("0123456789") == name])
+                        for name in dict.fromkeys(r["set"].rstrip("0123456789") for r in rows)},
             "per_fold": per_fold, "fold_spread": round(max(per_fold) - min(per_fold), 3),
             "per_role_recall": {g: acc([i for i in every if rows[i]["gold"] == g]) for g in ROLES},
             "confusion_gold_to_pred": {g: {str(p): n for p, n in row.items()} for g, row in confusion.items()}}

@@ -89,9 +89,10 @@ def _nearest_cue(lex: Lexicon, left: str) -> tuple[str, str] | None:
     """The cue family whose match ends nearest to the figure (the rightmost one), and its text."""
     best: tuple[int, str, str] | None = None
     for m in lex.find_cues(left, ("amount_own", "amount_partner", "amount_recalled", "amount_third",
-                                  "amount_limit_before")):
+                                  "amount_limit_before", "amount_effect_before")):
         key = (m.end, m.family, m.text)
-        if best is None or key[0] > best[0] or (key[0] == best[0] and m.family == "amount_limit_before"):
+        if best is None or key[0] > best[0] or (key[0] == best[0] and m.family in ("amount_limit_before",
+                                                                                    "amount_effect_before")):
             best = key
     return (best[1], best[2]) if best else None
 
@@ -102,7 +103,14 @@ def _close_to(value: float, figures: list[float]) -> bool:
 
 def partner_figures(texts: list[str], lang: str = "fr") -> list[float]:
     """Every money amount and percentage the partner said (their earlier turns)."""
-    return [q.value for t in texts for q in extract_quantities(t, lang) if q.kind in _MONEY_KINDS]
+    return [v for t in texts for v in _money_values(t, lang)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_values(text: str, lang: str) -> tuple[float, ...]:
+    """One context turn's money figures, parsed once: the same turn comes back in the context of the
+    next 24 turns (uncached, parsing the context took 8 of the 10 ms of a turn's amounts)."""
+    return tuple(q.value for q in extract_quantities(text, lang) if q.kind in _MONEY_KINDS)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -129,6 +137,10 @@ def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previou
     right = text[q.end : _clause_end(text, q.end)]
     if lex.find_cues(right[:30], ("amount_refused_after",)):
         return "other", "refus ou limite après le montant"
+    theirs = q.kind in _MONEY_KINDS and _close_to(q.value, partner)
+    effect = lex.find_cues(right[:40], ("amount_effect_after",))
+    if effect:  # « 90 000 € récupérés », « 20 000 € d'économies »: what a figure measures, not a price
+        return ("partner_figure" if theirs else "other"), effect[0].text
     accepted = lex.find_cues(right[:25], ("amount_accept",))
     if accepted:
         return "own_offer", accepted[0].text
@@ -145,7 +157,10 @@ def _role_of(lex: Lexicon, text: str, q: Quantity, partner: list[float], previou
         return "other", computed[-1].text
     if family is None and _CAPITALISED_SUBJECT.search(left[-30:]):
         return "other", "montant d'un tiers"
-    theirs = q.kind in _MONEY_KINDS and _close_to(q.value, partner)
+    if family == "amount_effect_before":
+        # « vous perdez 85 000 € », « une économie de 12 % »: a gain or a loss is the partner's figure
+        # only when they said it; otherwise the candidate's estimate, never their offer.
+        return ("partner_figure" if theirs else "other"), cue[1] if cue else None
     if family == "amount_own":
         return "own_offer", cue[1] if cue else None
     if family == "amount_partner" or (theirs and family is None):
@@ -235,7 +250,7 @@ def _applied_percent(lex: Lexicon, text: str, found: list[AmountReading]) -> lis
 
 def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = "fr",
                  own_texts: list[str] | None = None, use_model: bool = True,
-                 history: History | None = None) -> list[AmountReading]:
+                 history: History | None = None, genre: str | None = None) -> list[AmountReading]:
     """Money amounts and percentages of ``text`` with their owner, in reading order.
 
     The rules above read each figure; then the fitted model (``scoring.amount_role_model``, when its
@@ -243,7 +258,8 @@ def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = 
     ``own_texts`` are the candidate's earlier turns (a value said there before is a sign too);
     ``history`` the same context turns in conversation order, (speaker "self"/"other", text): who
     said a value first, whether it was refused, whether it lies between the two positions. Without
-    it the partner's turns are taken as coming before the candidate's."""
+    it the partner's turns are taken as coming before the candidate's. ``genre`` ("sales",
+    "negotiation", "mediation") is a sign too: a manager mediating between two members makes no offer."""
     lex = load_lexicon(lang)
     partner = partner_figures(partner_texts or [], lang)
     said = [v for t in [*(partner_texts or []), *(own_texts or [])] for v, _ in figure_spots(t, lang)]
@@ -260,18 +276,21 @@ def read_amounts(text: str, partner_texts: list[str] | None = None, lang: str = 
                                    tax=q.qualifier, cue=cue))
     model = _role_model(lang) if use_model and found else None
     if model is not None:
-        _apply_model(model, rule_context(text, found, partner_texts or [], own_texts or [], lang, history))
+        _apply_model(model, rule_context(text, found, partner_texts or [], own_texts or [], lang, history,
+                                               genre))
     computed = _applied_percent(lex, text, found)
     return sorted([*found, *computed], key=lambda a: (a.start, a.computed))
 
 
-RuleContext = tuple[Lexicon, str, list[AmountReading], Spots, Spots, Spots, list[tuple[str, int, float, str, str]]]
+RuleContext = tuple[Lexicon, str, list[AmountReading], Spots, Spots, Spots, list[tuple[str, int, float, str, str]],
+                    str | None]
 
 
 def rule_context(text: str, found: list[AmountReading], partner_texts: list[str], own_texts: list[str],
-                 lang: str = "fr", history: History | None = None) -> RuleContext:
+                 lang: str = "fr", history: History | None = None, genre: str | None = None) -> RuleContext:
     """The arguments of ``amount_role_model.amount_features`` for one turn read by the rules; the
-    last one lists every money figure of the context as (speaker, turns ago, value, before, after)."""
+    last but one lists every money figure of the context as (speaker, turns ago, value, before,
+    after), the last is the kind of conversation."""
     spots = [s for t in partner_texts for s in figure_spots(t, lang)]
     last = list(figure_spots(partner_texts[-1], lang)) if partner_texts else []
     turns = history if history is not None else [*(("other", t) for t in partner_texts),
@@ -279,7 +298,7 @@ def rule_context(text: str, found: list[AmountReading], partner_texts: list[str]
     mentions = [(speaker, len(turns) - i, v, before, after) for i, (speaker, t) in enumerate(turns)
                 for v, before, after in figure_mentions(t, lang)]
     return (load_lexicon(lang), text, found, spots, last, [s for t in own_texts for s in figure_spots(t, lang)],
-            mentions)
+            mentions, genre)
 
 
 _MODELS: dict[str, AmountRoleModel | None] = {}

@@ -25,6 +25,7 @@ from scoring.question_subtype import is_relance, is_stakeholder_question, questi
 from scoring.reformulation import ReformulationEvidence, config_for, detect_reformulation, reformulation_evidence
 from scoring.reformulation_model import shipped_model
 from scoring.schema import (
+    NEAR_CONTEXT_TURNS,
     AmountOut,
     AnnotateInput,
     Assertiveness,
@@ -149,7 +150,7 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
     partner = [c.text for c in item.context if c.speaker == "other"]
     said_before = [c.text for c in item.context if c.speaker == "self"]
     amounts = read_amounts(item.text, partner, lang, own_texts=said_before,
-                           history=[(c.speaker, c.text) for c in item.context])
+                           history=[(c.speaker, c.text) for c in item.context], genre=item.genre)
     offer = offer_of(amounts)
     last_other = next((bags[c.text] for c in reversed(item.context) if c.speaker == "other"), None)
     addressed = addressee(item.text, item.speakers, item.context, lang, restates_last=is_reformulation,
@@ -169,9 +170,12 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
         "stance": stance(item.text, item.speakers, addressed, lang,
                          hostile=doc._.assertiveness == "aggressive"),
     }
-    if is_reformulation and partner:
+    near = item.context[-NEAR_CONTEXT_TURNS:]
+    recent = [c.text for c in near if c.speaker == "other"]
+    if is_reformulation and recent:
         own = {(a.start, a.end) for a in amounts if a.role == "own_offer" and not a.computed}
-        check = check_reformulation(doc, partner_docs.get(partner), own, own_texts=said_before)
+        check = check_reformulation(doc, partner_docs.get(recent), own,
+                                    own_texts=[c.text for c in near if c.speaker == "self"])
         out["reformulation_accuracy"] = check.verdict
         out["reformulation_mismatches"] = check.mismatches
     if item.topics:
@@ -212,7 +216,9 @@ def _annotation(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, Conten
     summ = detect_summary(doc, bag, [b for _, _, b in ctx], lang)
     markers = [Marker(family=m.label_, text=m.text, start=m.start_char, end=m.end_char)
                for m in (doc._.markers or [])]
-    is_reformulation = ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps or summ.markers))
+    # Only a closing recap (next steps agreed) is the summary instead: « Si je résume : vous… » in the
+    # middle of the talk restates the partner's last turn (set D: 5 of its 51 missed restatements).
+    is_reformulation = ref.is_reformulation and not (summ.is_summary and bool(summ.next_steps))
     content = _content(item, lang, doc, bags, partner_docs, is_reformulation, summ.is_summary)
     # The contract's open/closed follows the subtype: a précise question (« vous utilisez quoi ? ») is closed.
     question_type = ("open" if content["question_subtype"] == "ouverte" else "closed") if doc._.is_question else None

@@ -18,7 +18,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-CONTEXT_TURNS = 8
+from scoring.schema import READING_CONTEXT_TURNS
+
+CONTEXT_TURNS = READING_CONTEXT_TURNS  # as the action server reads a turn live
 _FORM_TO_SUBTYPE = {"open": "ouverte", "closed": "fermee", "alternative": "alternative", "leading": "suggestive"}
 
 

@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from scoring.extensions import markers_of
-from scoring.similarity import ContentBag, cosine, overlap, shared, soft_overlap
+from scoring.similarity import ContentBag, content_bag, cosine, overlap, shared, soft_overlap
 
 _SECOND = {"fr": {"vous", "tu", "te", "t'", "votre", "vos", "ton", "ta", "tes", "toi"},
            "en": {"you", "your", "you're", "you've", "you'd", "you'll", "yourself", "yours"}}
@@ -147,6 +148,35 @@ class ReformulationResult:
     context_checked: bool = False
 
 
+_QUOTE = re.compile(r"«\s*([^»]{3,120}?)\s*»|“([^”]{3,120}?)”|\"([^\"]{3,120}?)\"")
+_WORDS = re.compile(r"[a-zà-ÿœæ']+", re.IGNORECASE)
+
+
+def _sentence_overlap(doc: Doc, union: ContentBag, lang: str) -> float:
+    """The highest share of one sentence's content words found in the partner's words (sentences
+    with at least three content words, so « Merci. » or « D'accord. » never count)."""
+    best = 0.0
+    for sent in doc.sents:
+        bag = content_bag(sent, lang)  # type: ignore[arg-type]  # a Span iterates tokens as a Doc does
+        if len(bag.keys) >= 3:
+            best = max(best, overlap(bag, union))
+    return best
+
+
+def _quoted_echo(text: str, union: ContentBag) -> float:
+    """1 when a quoted span of the turn repeats the partner's words (half its content words at least
+    are theirs), 0.5 for a quoted phrase of function words only (« plus ou moins »), else 0."""
+    best = 0.0
+    for m in _QUOTE.finditer(text):
+        words = [w.lower() for w in _WORDS.findall(next(g for g in m.groups() if g))]
+        content = [w for w in words if len(w) >= 3 and w not in FR_STOP_WORDS]
+        if not content:
+            best = max(best, 0.5 if words else 0.0)
+        elif 2 * sum(w in union.forms or w in union.keys for w in content) >= len(content):
+            return 1.0
+    return best
+
+
 def _pronoun_shares(doc: Doc, lang: str) -> tuple[float, float, bool]:
     words = [t for t in doc if not (t.is_punct or t.is_space)]
     if not words:
@@ -194,6 +224,13 @@ class ReformulationEvidence:
     negotiation: float
     shared_numbers: float
     past_second: float
+    # The best overlap of one sentence of the turn with the partner's words: a restatement often
+    # opens a long turn that goes on with a pitch or a question, which dilutes the turn's overlap.
+    sentence_overlap: float = 0.0
+    # The partner's own words quoted back (« Vous dites « plus ou moins » : … »).
+    quoted: float = 0.0
+    # A recap marker (« si je résume », « je récapitule »): mid-talk it restates the partner.
+    recap_marker: float = 0.0
     # The turn's first words, lowercased: how a restatement opens (« donc vous… », « vous me disiez »)
     # is learnt from data as hashed n-grams rather than listed.
     opening: tuple[str, ...] = ()
@@ -345,6 +382,9 @@ def _evidence(
                                           & union.forms))),
         past_second=float(you > 0 and any("Past" in t.morph.get("Tense", []) or "Imp" in t.morph.get("Tense", [])
                                           for t in doc)),
+        sentence_overlap=_sentence_overlap(doc, union, lang),
+        quoted=_quoted_echo(doc.text, union),
+        recap_marker=float(bool(markers_of(doc, "summary"))),
         opening=tuple(t.lower_ for t in doc[:5] if not t.is_space),
     )
     res.overlap, res.similarity = round(ov_union, 3), round(best_sim, 3)

@@ -29,11 +29,12 @@ from scoring.reformulation import FEATURE_NAMES, ReformulationEvidence
 
 MODEL_PATH = Path(__file__).parent / "models" / "reformulation_fr.npz"
 DATA = Path(__file__).resolve().parent.parent / "tests" / "scoring" / "data"
-# Fitting sets: single French turns with their context, and whole conversations. ``last_fr`` and
-# any set named ``untouched_*`` or ``set_c*`` are measured, never fitted.
+# Fitting sets: single French turns with their context, and whole conversations (sets A to D: all
+# reported once, development data since). ``last_fr`` and ``../shared/eval`` are measured, never fitted.
 L2_GRID = (1.0, 3.0, 10.0)
 FIT_TURN_SETS = ("own_fr", "holdout_fr", "final_fr", "check_fr")
-FIT_CONVERSATIONS = ("dev_a1", "dev_a2", "dev_a3", "untouched_b1", "untouched_b2", "untouched_b3")
+FIT_CONVERSATIONS = ("dev_a1", "dev_a2", "dev_a3", "untouched_b1", "untouched_b2", "untouched_b3", "untouched_c1",
+                     "set_d1", "set_d2")
 
 
 class ReformulationModel:
@@ -133,6 +134,7 @@ class LabelledTurn:
     item: dict[str, Any]
     gold: bool
     group: str
+    source: str = ""  # the set it comes from (« set_d », « dev_a »…), for per-set figures
 
 
 def labelled_turns(turn_sets: tuple[str, ...] = FIT_TURN_SETS,
@@ -147,12 +149,14 @@ def labelled_turns(turn_sets: tuple[str, ...] = FIT_TURN_SETS,
             if line.strip():
                 row = json.loads(line)
                 item = {k: row[k] for k in ("id", "text", "context", "genre") if k in row}
-                out.append(LabelledTurn(item, bool(row["gold"]["is_reformulation"]), f"{name}:{row['id']}"))
+                out.append(LabelledTurn(item, bool(row["gold"]["is_reformulation"]), f"{name}:{row['id']}", name))
     conv_paths = paths if paths is not None else [DATA / "conversations" / f"{n}.jsonl" for n in conversations]
-    for conv in load_conversations(conv_paths):
-        items, golds = reading_inputs(conv)
-        for item, gold in zip(items, golds, strict=True):
-            out.append(LabelledTurn(item, bool(gold.get("is_reformulation")), str(conv["id"])))
+    for path in conv_paths:
+        source = path.stem.rstrip("0123456789")
+        for conv in load_conversations([path]):
+            items, golds = reading_inputs(conv)
+            for item, gold in zip(items, golds, strict=True):
+                out.append(LabelledTurn(item, bool(gold.get("is_reformulation")), str(conv["id"]), source))
     return out
 
 
@@ -202,12 +206,13 @@ def best_threshold(probabilities: np.ndarray, gold: np.ndarray) -> float:
     return best
 
 
-def _matrix(turns: list[LabelledTurn]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _matrix(turns: list[LabelledTurn]) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
     """Rows of the turns that have a partner turn before them (the others are decided by the
-    strong-marker rule, not by the model), their gold labels and groups."""
+    strong-marker rule, not by the model), their gold labels, groups and sets."""
     kept = [(turn, evidence) for turn, evidence in evidence_rows(turns) if evidence is not None]
     x = ReformulationModel().rows([evidence for _, evidence in kept])
-    return x, np.asarray([t.gold for t, _ in kept], dtype=bool), [t.group for t, _ in kept]
+    return (x, np.asarray([t.gold for t, _ in kept], dtype=bool), [t.group for t, _ in kept],
+            [t.source for t, _ in kept])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,14 +220,20 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     write = "--write" in args
     turns = labelled_turns()
-    x, y, groups = _matrix(turns)
+    x, y, groups, sources = _matrix(turns)
     report: dict[str, Any] = {"turns": len(y), "reformulations": int(y.sum())}
+    oofs: dict[float, np.ndarray] = {}
     for l2 in L2_GRID:
-        oof = cross_validate(x, y, groups, l2=l2)
+        oof = oofs[l2] = cross_validate(x, y, groups, l2=l2)
         t = best_threshold(oof, y)
         report[f"cv_l2_{l2}"] = {"threshold": t, "prf": _prf(y, oof >= t)}
     l2 = max(L2_GRID, key=lambda v: (min(report[f"cv_l2_{v}"]["prf"][:2]), v))
     report["chosen_l2"] = l2
+    # Each set's turns scored by models that never saw their conversation (held out by the grouped CV).
+    chosen = oofs[l2] >= report[f"cv_l2_{l2}"]["threshold"]
+    src = np.asarray(sources)
+    report["held_out_prf_per_set"] = {name: _prf(y[src == name], chosen[src == name])
+                                      for name in dict.fromkeys(sources)}
     print(json.dumps(report, indent=1))
     if write:
         threshold = report[f"cv_l2_{l2}"]["threshold"]
