@@ -24,7 +24,7 @@ from scoring.content import ContentReading, read_content
 from scoring.conversation import ConversationFigures
 from scoring.engine_record import NegotiationRecord, negotiation_record
 from scoring.lexicon import load_lexicon
-from scoring.posture import PostureEvidence, read_posture
+from scoring.posture import PostureEvidence, own_price, read_posture
 from scoring.rubric import EVALUATOR_DEFAULTS, ContentSettings, Criterion, Rubric
 from scoring.stakeholders import PROCESS, find_stakeholders
 from scoring.transcript import Transcript
@@ -219,8 +219,9 @@ def eval_closing(inp: Inputs, p: Settings) -> Measure:
     present = c.present and not recap_english
     cov = min(1.0, (c.coverage or 0.0) / p["coverage_target"])
     steps = 1.0 if c.next_steps else 0.0
+    # A recap of an exchange held in English or about football closes nothing: scaled by engaged turns.
     value = (p["w_present"] * float(present) + p["w_coverage"] * cov * float(present)
-             + p["w_next_steps"] * steps + p["w_deadline"] * float(c.has_deadline))
+             + p["w_next_steps"] * steps + p["w_deadline"] * float(c.has_deadline)) * inp.content.engaged_share
     reasons = ["synthèse finale présente" if present else "pas de synthèse finale en français",
                f"couverture des sujets abordés {_pct(c.coverage)}" if c.coverage is not None and present else "",
                f"{len(c.next_steps)} suite(s) à donner" + (" avec échéance" if c.has_deadline else " sans échéance")]
@@ -253,28 +254,66 @@ def _accepted_in_text(inp: Inputs) -> bool:
 
 
 def eval_structure(inp: Inputs, p: Settings) -> Measure:
-    """Stages covered, opening framing, no monologue, turns of reasonable length, offer put forward —
-    in French and on the subject (the share of engaged turns scales the measure)."""
+    """A structured, synthetic talk that puts the offer forward, read from what the exchange did:
+    an announced frame (agenda or objective, not a greeting alone), a discovery that obtained
+    information *before* the offer was presented, arguments tied to what the client said (statements
+    after the discovery that bear on the persona's needs, facts or objections, as the turn reading
+    matched them), the offer itself, and a closing synthesis — in French and on the subject (the share
+    of engaged turns scales the measure). Jurors do not credit an announced structure that is then
+    not followed: pitching before discovering weighs against, whatever the stages reached."""
     f = inp.figures
-    stages = len(f.stages) / 5
-    framing = 1.0 if any(s["stage"] == "ouverture" for s in f.stages) else 0.0
+    c = inp.content
+    anns = inp.annotations
+    stage_at = {s["stage"]: s["first_turn_id"] for s in f.stages}
+    opening = anns[: max(1, int(p["framing_turns"]))]
+    announced = any(m.family == "framing" for a in opening for m in a.markers)
+    framing = 1.0 if announced else p["greeting_credit"] if "ouverture" in stage_at else 0.0
+    # Where the offer was first presented: the engine's or reading's early pitch, else the proposal stage.
+    ids = [t.turn_id for t in c.turns]
+    priced = next((t.turn_id for a, t in zip(anns, c.turns, strict=True) if own_price(a)), None)
+    presented = inp.posture.early_pitch or priced
+    cut = ids.index(presented) if presented in ids else len(ids)
+    room = max(1.0, p["per_turn"] * len(c.turns))
+    before = [t for t in c.turns[:cut] if t.informative and t.engaged]
+    # A closed question that obtains a yes lets the client say less than an open one.
+    kinds = {str(a.id): a.question_type for a in anns}
+    found = sum(1.0 if kinds.get(t.turn_id) != "closed" else p["closed_credit"] for t in before)
+    discovery = min(1.0, found / min(p["discovery_target"], room))
+    if inp.posture.early_pitch is not None:
+        discovery *= 1 - p["early_pitch_penalty"]
+    first_found = next((k for k, t in enumerate(c.turns) if t.informative and t.engaged), None)
+    tied = [t for k, (a, t) in enumerate(zip(anns, c.turns, strict=True))
+            if first_found is not None and k > first_found and t.engaged and not a.is_question and a.topics]
+    argued = min(1.0, len(tied) / min(p["tied_target"], room))
+    offer = 1.0 if "proposition" in stage_at else 0.0
+    cs = f.closing_summary
+    # A synthesis the client contradicts (a refused pilot recapped as agreed) synthesises nothing.
+    english = any(t.english for t in c.turns if t.turn_id == cs.turn_id)
+    synthesis = 1.0 if cs.present and not english and not inp.agreement.contradicted else 0.0
     mono = 1.0 if f.monologues == 0 else 0.5 if f.monologues == 1 else 0.0
+    # Pre-2.3 reading, kept for older rubric files (rubric 2.3 sets both weights to 0): the share of the
+    # five stages reached and a mean turn length within bounds.
+    stages = len(f.stages) / 5
     mean_words = f.candidate_words / max(1, f.candidate_turns)
     lo, hi = p["min_words_per_turn"], p["max_words_per_turn"]
     concise = 1.0 if lo <= mean_words <= hi else 0.5 if mean_words <= hi * 1.7 else 0.0
-    offer = 1.0 if any(s["stage"] == "proposition" for s in f.stages) else 0.0
-    # A structured sales talk discovers before it proposes: no price or pitch before the discovery.
-    discovered_first = 0.0 if inp.posture.early_pitch else 1.0
-    value = (p["w_stages"] * stages + p["w_framing"] * framing + p["w_no_monologue"] * mono
-             + p["w_concise"] * concise + p["w_offer"] * offer
-             + p["w_discovered_first"] * discovered_first) * inp.content.engaged_share
-    reasons = [f"étapes parcourues : {', '.join(s['label'] for s in f.stages) or 'aucune'}",
-               f"{round(mean_words)} mots par intervention en moyenne",
-               "pas de monologue" if f.monologues == 0 else f"{f.monologues} monologue(s)",
+    value = (p["w_framing"] * framing + p["w_discovered_first"] * discovery + p["w_tied"] * argued
+             + p["w_offer"] * offer + p["w_synthesis"] * synthesis + p["w_no_monologue"] * mono
+             + p["w_stages"] * stages + p["w_concise"] * concise) * c.engaged_share
+    reasons = ["cadre annoncé (objectif ou déroulé)" if announced else "pas de cadre annoncé",
+               f"{len(before)} question(s) ayant obtenu une information avant la présentation de l'offre",
+               f"{len(tied)} argument(s) rattaché(s) à un besoin ou un fait exprimé par l'interlocuteur",
+               "offre présentée" if offer else "offre non présentée",
+               "synthèse finale" if synthesis else "pas de synthèse finale",
                "prix ou offre avancés avant la découverte" if inp.posture.early_pitch else "",
-               *_language_reasons(inp)]
-    ev = [_ev(inp, s["first_turn_id"], s["label"]) for s in f.stages[:4]]
-    return Measure(value if f.stages else 0.0, ev, [r for r in reasons if r], support=len(f.stages))
+               f"{f.monologues} monologue(s)" if f.monologues else "", *_language_reasons(inp)]
+    ev = [_ev(inp, s["first_turn_id"], s["label"]) for s in f.stages[:2]]
+    ev += [_ev(inp, t.turn_id, "argument rattaché à un besoin exprimé") for t in tied[:2]]
+    m = Measure(value if f.stages else 0.0, ev, [r for r in reasons if r],
+                support=len(before) + len(tied) + int(announced) + int(synthesis))
+    if 2 * room < max(p["discovery_target"], p["tied_target"]):
+        m.doubts.append("échange court")
+    return m
 
 
 def _style_share(inp: Inputs) -> tuple[float, list[TurnAnnotation], list[TurnAnnotation]]:

@@ -54,7 +54,8 @@ class PostureEvidence:
         return min(self.heard.values()) if len(self.heard) >= 2 else None
 
 
-def _own_price(ann: TurnAnnotation) -> bool:
+def own_price(ann: TurnAnnotation) -> bool:
+    """The turn states the candidate's own price (an offer, or an own amount that is not a percentage)."""
     return ann.offer is not None or any(a.role == "own_offer" and a.unit != "%" for a in ann.amounts)
 
 
@@ -71,7 +72,7 @@ def early_pitch(transcript: Transcript, annotations: list[TurnAnnotation], conte
         by_number = {t.number: t.turn_id for t in content.turns}
         return by_number.get(numbers[0]) if numbers else None
     for ann, turn in zip(annotations, content.turns, strict=True):
-        if _own_price(ann):
+        if own_price(ann):
             return turn.turn_id
         if turn.informative:
             return None
