@@ -15,6 +15,7 @@ from personas.engine.discovery import (
     objection,
     raise_objection,
     resolved_in_passing,
+    say_unresolved,
 )
 from personas.engine.facts import CLAIM_INTENTS, answer_fact
 from personas.engine.french import join_french, join_list_fr, spoken_date
@@ -425,8 +426,7 @@ def close(ctx: TurnContext) -> None:
     elif ec.require_objections_resolved and open_objections:
         ctx.event("closing_open_objection")
         ctx.voice.say("closing_open_objection")
-        obj = objection(ctx, open_objections[-1])
-        ctx.voice.say_from(f"objection_ko:{obj.id}", obj.unresolved_lines, obj.speaker)
+        say_unresolved(ctx, objection(ctx, open_objections[-1]))
     elif p.negotiation is not None and not agreed and not settle_at_closing(ctx, p.negotiation):
         ctx.event("closing_without_price")
         if not ctx.voice.lines:

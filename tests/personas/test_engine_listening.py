@@ -1,0 +1,100 @@
+"""Lines real writers found incoherent (issue 12, seventh session), as engine behaviour on hand-built sessions:
+a long turn the persona has just approved is not met with impatience; the right argument to an objection
+before the persona told why it matters gets that reason, not « vous ne répondez pas »; an objection that
+still stands is restated in the persona's other words before any line is said a second time."""
+
+from __future__ import annotations
+
+from personas.engine import TurnSignals
+from personas.loader import load_library
+from tests.personas.persona_helpers import Session
+
+LIB = load_library()
+B2 = LIB["b2-transport-frigorifique"]
+B4 = LIB["b4-acheteuse-habitat-social"]
+OPEN = TurnSignals(is_question=True, question_type="open")
+ACCURATE = TurnSignals(is_reformulation=True, reformulation_accuracy="accurate")
+FILLER = ("et je tiens à préciser que nous avons pris le temps de bien regarder votre situation "
+          "avant cette rencontre, avec toute l'équipe qui suivrait votre dossier au quotidien ")
+
+
+def _impatient_persona():
+    """The prospect with almost no patience for monologues: the first long turn without a question wears it."""
+    personality = B2.personality.model_copy(update={"monologue_words": 20, "monologue_patience": 0})
+    return B2.model_copy(update={"personality": personality})
+
+
+def _with_planning_told(persona) -> Session:
+    s = Session(persona)
+    for _ in range(4):
+        s.say("Comment organisez-vous vos tournées aujourd'hui ?", "ask_situation", analysis=OPEN)
+        if "planning-artisanal" in s.state["revealed_needs"]:
+            return s
+    raise AssertionError(s.state["events"])
+
+
+def _spoken(s: Session) -> list[str]:
+    return [line.text for line in s.results[-1].lines]
+
+
+def test_a_long_accurate_restatement_is_approved_without_impatience():
+    persona = _impatient_persona()
+    s = _with_planning_told(persona)
+    s.say("Si je vous suis bien, vos tournées sont encore planifiées à la main dans un fichier Excel, "
+          + FILLER, "reformulate", analysis=ACCURATE)
+    events = [e for e in s.state["events"] if e.startswith(f"{s.state['turn']}:")]
+    assert any("reformulation_ok" in e or "summary_ok" in e for e in events), events
+    assert not set(_spoken(s)) & set(persona.lines["impatient"][persona.main_speaker.id])
+
+
+def test_a_long_statement_nobody_welcomed_still_wears_patience():
+    persona = _impatient_persona()
+    s = _with_planning_told(persona)
+    s.say("Notre société existe depuis longtemps " + FILLER + "et nos clients sont contents.", "inform",
+          analysis=TurnSignals())
+    assert set(_spoken(s)) & set(persona.lines["impatient"][persona.main_speaker.id])
+
+
+def _objection_open(trust: float) -> Session:
+    """The buyer has raised her objection on the six full days; the format need is not told yet."""
+    s = Session(B4)
+    s.say("Bonjour Madame Perrin, merci pour votre accueil.", "greet")
+    s.state["open_objections"] = ["presentiel"]
+    s.state["trust"] = trust
+    return s
+
+
+ANSWER = ("Nous pouvons découper le parcours en demi-journées, organisées dans vos agences, "
+          "pour qu'aucun responsable ne quitte son secteur longtemps.")
+
+
+def test_the_right_argument_before_the_need_gets_the_reason_then_resolves():
+    s = _objection_open(trust=0.6)
+    s.say(ANSWER, "handle_objection")
+    assert "exigences-format" in s.state["revealed_needs"]
+    assert "presentiel" in s.state["open_objections"]
+    need = next(n for n in B4.needs if n.id == "exigences-format")
+    assert _spoken(s)[0] in need.reveal
+    s.say("Des demi-journées dans chaque agence, c'est exactement ce que nous ferions.", "handle_objection")
+    assert "presentiel" in s.state["resolved_objections"]
+
+
+def test_the_right_argument_with_too_little_trust_reveals_nothing():
+    s = _objection_open(trust=0.2)
+    s.say(ANSWER, "handle_objection")
+    assert "exigences-format" not in s.state["revealed_needs"]
+    assert "presentiel" in s.state["open_objections"]
+
+
+def test_an_objection_that_stands_is_restated_before_any_line_is_repeated():
+    s = _objection_open(trust=0.2)
+    obj = next(o for o in B4.objections if o.id == "presentiel")
+    said = []
+    for text in ("Je comprends bien votre inquiétude sur ce point.",
+                 "Nos formateurs sont très expérimentés, croyez-moi.",
+                 "C'est un programme qui a fait ses preuves ailleurs."):
+        s.say(text, "handle_objection")
+        said.extend(_spoken(s))
+    assert len(said) == 3 and len(set(said)) == 3, said
+    assert said[0] in obj.unresolved_lines
+    assert set(said[1:]) <= set(obj.lines)
