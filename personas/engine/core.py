@@ -161,11 +161,15 @@ def _welcomed(ctx: TurnContext) -> bool:
 def _patience(ctx: TurnContext) -> None:
     """Long monologues without a question wear the persona's patience."""
     r, p = ctx.reading, ctx.persona
-    if r.words <= p.personality.monologue_words or r.is_question or _welcomed(ctx):
+    if r.words <= p.personality.monologue_words or r.is_question:
+        ctx.state.monologues = 0
+        return
+    welcomed = _welcomed(ctx)
+    ctx.event("monologue")  # still a long turn for the report and the grid, whatever the persona made of it
+    if welcomed:
         ctx.state.monologues = 0
         return
     ctx.state.monologues += 1
-    ctx.event("monologue")
     if ctx.state.monologues > p.personality.monologue_patience:
         ctx.adjust(trust=-0.05, tension=MONOLOGUE_TENSION)
         speaker = None

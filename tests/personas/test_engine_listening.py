@@ -98,3 +98,30 @@ def test_an_objection_that_stands_is_restated_before_any_line_is_repeated():
     assert len(said) == 3 and len(set(said)) == 3, said
     assert said[0] in obj.unresolved_lines
     assert set(said[1:]) <= set(obj.lines)
+
+
+B5 = LIB["b5-conflit-permanences"]
+
+
+def _to(member: str) -> TurnSignals:
+    """An open question the reading says is addressed to one member (a reader with content)."""
+    return TurnSignals(is_question=True, question_type="open", addressee=[member], reader_version="4.0")
+
+
+def test_a_fact_of_the_other_member_in_the_lead_in_is_not_answered_by_them():
+    s = Session(B5)
+    s.say("Bonjour à tous les deux, merci d'être venus.", "greet")
+    s.say("On m'a parlé des volontaires qu'on cherchait au dernier moment. Hugo, toi, comment tu as vécu "
+          "ces mois-là ?", "invite_to_speak", analysis=_to("hugo"))
+    lines = s.results[-1].lines
+    assert lines and lines[0].speaker_id == "hugo", lines  # Nadia may cut in after him, never answer for him
+    assert not any(e.endswith("fact_given:regle_permanences") for e in s.state["events"])
+
+
+def test_the_same_fact_asked_of_its_owner_is_answered():
+    s = Session(B5)
+    s.say("Bonjour à tous les deux, merci d'être venus.", "greet")
+    s.say("Nadia, comment faisait-on appel aux volontaires pour le samedi, jusqu'ici ?", "invite_to_speak",
+          analysis=_to("nadia"))
+    assert any(e.endswith("fact_given:regle_permanences") for e in s.state["events"]), s.state["events"]
+    assert s.results[-1].lines[0].speaker_id == "nadia"
