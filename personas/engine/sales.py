@@ -22,6 +22,7 @@ from personas.engine.french import join_french, join_list_fr, spoken_date
 from personas.engine.negotiation import (
     deal_outcome,
     negotiate,
+    note_wants_named,
     price_text,
     settle_at_closing,
     standing_offer,
@@ -47,6 +48,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
     if raise_objection(ctx, "keyword") is not None:
         return  # a pet hate (« la planète », « pas cher »…): the persona reacts to that first
     reread(ctx, sales_intent(ctx))  # NLU noise: the text and the signals may overrule the intent
+    if ctx.persona.negotiation is not None:
+        note_wants_named(ctx, ctx.persona.negotiation)
     if ctx.reading.intent == OPEN_QUESTION and ctx.reading.intent != r.intent:
         # A question re-read out of an argument or an offer is answered on its own sentence: the
         # lead-in's words (« un outil de planification… Et votre flotte ? ») must not pick the topic.

@@ -125,3 +125,27 @@ def test_the_same_fact_asked_of_its_owner_is_answered():
           analysis=_to("nadia"))
     assert any(e.endswith("fact_given:regle_permanences") for e in s.state["events"]), s.state["events"]
     assert s.results[-1].lines[0].speaker_id == "nadia"
+
+
+AERO = LIB["b4-acheteur-aeronautique"]
+
+
+def test_the_buyer_never_asks_for_what_the_seller_just_granted():
+    s = Session(AERO)
+    s.say("Bonjour Monsieur Delorme, merci de me recevoir.", "greet")
+    s.say("Je vous accorde l'intervention garantie en quatre heures sur vos centres cinq axes, c'est un geste.",
+          "concede")
+    demands = [e for e in s.state["events"] if ":demand:" in e]
+    assert demands and not any(e.endswith("demand:delai-4h") for e in demands), s.state["events"]
+    four_hours = next(w for w in AERO.negotiation.wants_in_exchange if w.id == "delai-4h")
+    assert not any(four_hours.label in line.text for line in s.results[-1].lines)
+
+
+def test_once_every_want_was_named_the_buyer_presses_without_a_new_demand():
+    s = Session(AERO)
+    s.say("Bonjour Monsieur Delorme, merci de me recevoir.", "greet")
+    s.state["wants_named"] = [w.id for w in AERO.negotiation.wants_in_exchange]
+    s.say("Bon, je fais un effort supplémentaire sur notre tarif, sans rien vous demander.", "concede")
+    assert f"{s.state['turn']}:demand:none_left" in s.state["events"]
+    spoken = [line.text for line in s.results[-1].lines]
+    assert spoken and not any(w.label in t for w in AERO.negotiation.wants_in_exchange for t in spoken)
