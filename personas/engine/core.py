@@ -139,14 +139,37 @@ def _play(ctx: TurnContext) -> None:
         play_sales_turn(ctx)
 
 
+# What the persona says when it welcomed the turn: a long turn it has just approved is no monologue.
+APPROVING_SITUATIONS = frozenset(
+    {"reformulation_ok", "offer_interest", "reframe_ok", "solution_accepted", "price_accept",
+     "counterpart_granted", "summary_incomplete"}
+)
+APPROVING_EVENTS = ("summary_ok", "reformulation_ok", "objection_resolved", "summary_by_reformulation", "price_agreed")
+
+
+def _welcomed(ctx: TurnContext) -> bool:
+    """Did the persona approve this turn (an accurate recap, a welcome offer, an objection answered)?
+
+    Why: « Exactement, vous l'avez dit mieux que moi. » followed by « Attendez : qu'est-ce que vous
+    voulez savoir ? » in the same turn is two people speaking; the approval is the answer."""
+    prefix = f"{ctx.state.turn}:"
+    events = [e[len(prefix):] for e in ctx.state.events if e.startswith(prefix)]
+    return bool(APPROVING_SITUATIONS.intersection(ctx.voice.said)) or any(
+        e.startswith(APPROVING_EVENTS) for e in events)
+
+
 def _patience(ctx: TurnContext) -> None:
     """Long monologues without a question wear the persona's patience."""
     r, p = ctx.reading, ctx.persona
     if r.words <= p.personality.monologue_words or r.is_question:
         ctx.state.monologues = 0
         return
+    welcomed = _welcomed(ctx)
+    ctx.event("monologue")  # still a long turn for the report and the grid, whatever the persona made of it
+    if welcomed:
+        ctx.state.monologues = 0
+        return
     ctx.state.monologues += 1
-    ctx.event("monologue")
     if ctx.state.monologues > p.personality.monologue_patience:
         ctx.adjust(trust=-0.05, tension=MONOLOGUE_TENSION)
         speaker = None

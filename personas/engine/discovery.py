@@ -201,10 +201,26 @@ def handle_objections(ctx: TurnContext) -> bool:
             ctx.voice.say_from(f"objection_ok:{obj_id}", obj.resolved_lines, obj.speaker)
             return True
         if ctx.reading.intent == "handle_objection":
+            missing = next((n for n in ctx.persona.needs if n.id in obj.requires_needs
+                            and n.id not in ctx.state.revealed_needs), None)
+            if words_ok and missing is not None and ctx.state.trust >= missing.min_trust:
+                # The right argument, before the persona told why it matters: it says what it needs
+                # (the need it could have revealed) instead of « vous ne répondez pas »; the objection
+                # stays open, and the argument made again now resolves it.
+                ctx.event(f"objection_needs:{obj_id}:{missing.id}")
+                reveal_need(ctx, missing)
+                return True
             ctx.event(f"objection_unresolved:{obj_id}")
-            ctx.voice.say_from(f"objection_ko:{obj_id}", obj.unresolved_lines, obj.speaker)
+            say_unresolved(ctx, obj)
             return True
     return False
+
+
+def say_unresolved(ctx: TurnContext, obj: Objection) -> None:
+    """The objection still stands: its unresolved line, or once those were all said, the objection
+    restated in its other words (never the same line word for word while another fits)."""
+    ctx.voice.say_fresh([(f"objection_ko:{obj.id}", obj.unresolved_lines), (f"objection:{obj.id}", obj.lines)],
+                        obj.speaker)
 
 
 def resolved_in_passing(ctx: TurnContext, objection_ids: list[str]) -> list[str]:

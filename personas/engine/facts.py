@@ -32,9 +32,23 @@ def _longest_hit(folded: str, keywords: list[str]) -> int:
     return max((len(fold(k)) for k in keywords if re.search(r"(?<!\w)" + re.escape(fold(k)), folded)), default=0)
 
 
+def _facts_of_addressee(ctx: TurnContext) -> list[Fact]:
+    """The facts the member the turn is said to can give (theirs and the shared ones).
+
+    Why: in a mediation « Noté, plus de volontariat. Hugo, à toi : comment tu le vis ? » is said to
+    Hugo; a fact of Nadia's named in the lead-in is not his to answer, and Nadia answering it is the
+    wrong member speaking. Only the reading's addressee decides (one member named or spoken to)."""
+    facts = ctx.persona.facts
+    team = ctx.persona.team
+    to = ctx.reading.addressee
+    if team is None or len(team.members) < 2 or not ctx.reading.content or len(to) != 1:
+        return facts
+    return [f for f in facts if f.speaker is None or f.speaker == to[0]]
+
+
 def fact_aimed_at(ctx: TurnContext) -> Fact | None:
     """The fact the turn is about (keywords first, then the reading's topics), or None."""
-    r, facts = ctx.reading, ctx.persona.facts
+    r, facts = ctx.reading, _facts_of_addressee(ctx)
     if not facts:
         return None
     scored = [(_longest_hit(r.folded, f.keywords), -order, f) for order, f in enumerate(facts)]

@@ -143,6 +143,9 @@ class EngineState(BaseModel):
     proposed_date_text: str | None = None
     used_lines: dict[str, list[int]] = Field(default_factory=dict)
     english_turns: int = 0  # turns written in English (the first one gets the request to go on in French)
+    # Bloc 4: the buyer's wants (``wants_in_exchange``) the candidate has named, granted or discussed:
+    # the buyer no longer asks for them as if unheard.
+    wants_named: list[str] = Field(default_factory=list)
     ended: bool = False
     outcome: str | None = None
     events: list[str] = Field(default_factory=list)

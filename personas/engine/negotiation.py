@@ -71,9 +71,27 @@ def offer_among_fallbacks(ctx: TurnContext, n: Negotiation, st: NegotiationState
     return fresh.pop() if len(fresh) == 1 else None
 
 
+def note_wants_named(ctx: TurnContext, n: Negotiation) -> None:
+    """Remember the buyer's wants the candidate's turn names (granted, offered or discussed)."""
+    for want in n.wants_in_exchange:
+        if want.id not in ctx.state.wants_named and want.keywords and mentions(ctx.reading.folded, want.keywords):
+            ctx.state.wants_named.append(want.id)
+
+
 def _demand(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> None:
-    pending = [w for w in n.wants_in_exchange if w.id not in st.demands_made]
-    want = pending[0] if pending else n.wants_in_exchange[len(st.demands_made) % len(n.wants_in_exchange)]
+    """Ask for something in exchange: a want not asked yet, else one asked but never answered.
+
+    Why: « Et j'aurais besoin d'un délai sous 4 heures » after the candidate granted the 4 hours sounds
+    like a buyer who did not listen; when every want was named, the pressure line says it all."""
+    note_wants_named(ctx, n)
+    unheard = [w for w in n.wants_in_exchange if w.id not in ctx.state.wants_named]
+    pending = [w for w in unheard if w.id not in st.demands_made]
+    if not unheard:
+        ctx.event("demand:none_left")
+        if not ctx.voice.lines:
+            ctx.voice.say("pressure")
+        return
+    want = pending[0] if pending else unheard[len(st.demands_made) % len(unheard)]
     if want.id not in st.demands_made:
         st.demands_made.append(want.id)
     ctx.event(f"demand:{want.id}")

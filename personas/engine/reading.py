@@ -39,8 +39,11 @@ ENGLISH_MIN_WORDS = 2
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lower-case and strip accents, so « délai » matches « delai » in keyword tests."""
+    """Lower-case and strip accents, so « délai » matches « delai » in keyword tests.
+
+    Cached: the persona's keywords and lines are folded again on every turn (about twenty calls a turn)."""
     decomposed = unicodedata.normalize("NFD", text.lower())
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("’", "'")
 
@@ -56,7 +59,7 @@ def mentions(text_folded: str, keywords: list[str]) -> bool:
     return any(_keyword_pattern(k).search(text_folded) for k in keywords)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=2048)
 def quantities_in(text: str) -> tuple[Quantity, ...]:
     """The figures of a turn (``scoring.numbers``), read once per text: the reading and the fact
     checks of the same turn ask for them several times, and the extraction is the engine's costliest step."""
@@ -177,8 +180,9 @@ def read_turn(turn: CandidateTurn) -> Reading:
         assertive = intent == "assertive_statement"
     quantities = quantities_in(turn.text)
     explicit = next((q.value for q in quantities if q.kind == "amount"), None)
-    price = first_amount(turn.text) if intent in PRICE_INTENTS else explicit
     content = signals is not None and signals.has_content
+    # The bare-number fallback re-extracts the figures: only when the reading does not give the offer.
+    price = first_amount(turn.text) if intent in PRICE_INTENTS and not content else explicit
     if signals is not None and content:
         # Whose figure is whose comes from the reading: never the first number of the turn.
         price = signals.offer

@@ -15,12 +15,14 @@ from personas.engine.discovery import (
     objection,
     raise_objection,
     resolved_in_passing,
+    say_unresolved,
 )
 from personas.engine.facts import CLAIM_INTENTS, answer_fact
 from personas.engine.french import join_french, join_list_fr, spoken_date
 from personas.engine.negotiation import (
     deal_outcome,
     negotiate,
+    note_wants_named,
     price_text,
     settle_at_closing,
     standing_offer,
@@ -46,6 +48,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
     if raise_objection(ctx, "keyword") is not None:
         return  # a pet hate (« la planète », « pas cher »…): the persona reacts to that first
     reread(ctx, sales_intent(ctx))  # NLU noise: the text and the signals may overrule the intent
+    if ctx.persona.negotiation is not None:
+        note_wants_named(ctx, ctx.persona.negotiation)
     if ctx.reading.intent == OPEN_QUESTION and ctx.reading.intent != r.intent:
         # A question re-read out of an argument or an offer is answered on its own sentence: the
         # lead-in's words (« un outil de planification… Et votre flotte ? ») must not pick the topic.
@@ -425,8 +429,7 @@ def close(ctx: TurnContext) -> None:
     elif ec.require_objections_resolved and open_objections:
         ctx.event("closing_open_objection")
         ctx.voice.say("closing_open_objection")
-        obj = objection(ctx, open_objections[-1])
-        ctx.voice.say_from(f"objection_ko:{obj.id}", obj.unresolved_lines, obj.speaker)
+        say_unresolved(ctx, objection(ctx, open_objections[-1]))
     elif p.negotiation is not None and not agreed and not settle_at_closing(ctx, p.negotiation):
         ctx.event("closing_without_price")
         if not ctx.voice.lines:

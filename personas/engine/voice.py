@@ -90,6 +90,7 @@ class Voice:
         self.seed = seed
         self.heard = fold(heard)  # the candidate's turn being answered
         self.lines: list[Line] = []
+        self.said: list[str] = []  # the situations said this turn, in order
 
     def _pick(self, key: str, variants: list[str]) -> str:
         used = self.state.used_lines.get(key, [])
@@ -115,6 +116,7 @@ class Voice:
         """Say a variant of ``situation``; falls back on whoever has lines for it."""
         by_speaker = self.persona.lines.get(situation, {})
         who = speaker_id or self.persona.main_speaker.id
+        self.said.append(situation)
         if not by_speaker.get(who):
             who = next((sid for sid, variants in by_speaker.items() if variants), "")
             if not who:
@@ -145,6 +147,21 @@ class Voice:
         """Say one of the persona's own variants (a need, an objection, a grievance)."""
         who = speaker_id or self.persona.main_speaker.id
         self.say_text(render(self._pick(key, variants), fields), who)
+
+    def said_all(self, key: str, variants: list[str]) -> bool:
+        """Has every variant under ``key`` been said in this session already?"""
+        return len(set(self.state.used_lines.get(key, []))) >= len(variants)
+
+    def say_fresh(self, options: list[tuple[str, list[str]]], speaker_id: str | None) -> None:
+        """Say the first option that still has a variant not said in this session, else the first option.
+
+        Why: a line said word for word a second time (« Tu ne réponds pas : … » three turns running)
+        sounds like a machine; the same point in the persona's other words does not."""
+        usable = [(key, variants) for key, variants in options if variants]
+        if not usable:
+            return
+        key, variants = next(((k, v) for k, v in usable if not self.said_all(k, v)), usable[0])
+        self.say_from(key, variants, speaker_id)
 
     def say_text(self, text: str, speaker_id: str) -> None:
         speaker = self.persona.speaker(speaker_id)
