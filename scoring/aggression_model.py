@@ -33,6 +33,12 @@ _NEGATIONS = {"pas", "jamais", "rien", "aucun", "aucune", "plus"}
 _APOLOGY = re.compile(r"désol|navr|pardon|excus|sorry|apolog", re.I)
 
 
+def _negations(lowered: list[str]) -> float:
+    """Negation words, but not « si jamais » / « si plus » (« if ever »: a condition, no negation)."""
+    return float(sum(w in _NEGATIONS and not (i > 0 and lowered[i - 1] in ("si", "s'il"))
+                     for i, w in enumerate(lowered)))
+
+
 _PARSE_FEATURES = 4
 _DENSE_SIZE = 16 + _PARSE_FEATURES + 300
 
@@ -54,7 +60,7 @@ def _parse_features(doc: Doc) -> list[float]:
             if verb.lemma_ == "être" or verb.lower_ in ("es", "êtes", "etes"):
                 rest = [t for t in nxt[1:] if t.pos_ not in ("DET", "ADV")]
                 judged += float(bool(rest) and rest[0].pos_ in ("NOUN", "ADJ"))
-            negated += float(any(t.lower_ in _NEGATIONS for t in nxt))
+            negated += float(_negations([t.lower_ for t in nxt]) > 0)
         if low == "comme" and len(nxt) >= 2 and nxt[0].pos_ == "DET" and nxt[1].pos_ == "NOUN":
             compared += 1
         # « Calmez-vous », « tais-toi »: a verb and a hyphenated clitic outside a question (the
@@ -93,7 +99,7 @@ class AggressionModel:
             fams.count("rhetorical"), fams.count("politeness") + fams.count("social"), fams.count("passive"),
             fams.count("assertive_je"), imperative, doc.text.count("!"), doc.text.count("?"),
             sum(w in _SECOND for w in lowered), sum(w in ("tu", "t'", "toi", "t'as", "t'es") for w in lowered),
-            sum(w in _NEGATIONS for w in lowered), float(np.log1p(len(words))),
+            _negations(lowered), float(np.log1p(len(words))),
             float(doc._.sentiment or 0.0), float(doc._.subjectivity or 0.0),
             *_parse_features(doc),
         ]
