@@ -118,15 +118,67 @@ def _final_part(text: str) -> tuple[int, int]:
     return last.start(), last.end()
 
 
+_IMPERATIVE_TO_ONE = re.compile(r"\b\w{2,}(?:s|z|e)-(?:moi|nous)\b", re.I)  # « dites-moi », « corrige-moi »
+_FOLLOW_UP_WORDS = 5  # a question this short follows up on the last words heard
+_ACKNOWLEDGEMENT_WORDS = 7  # a part of a turn this short, beside the name, only thanks or acknowledges
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[\w'’-]+", text))
+
+
+def _parts(text: str, calls: list[NameHit]) -> list[tuple[str, int, int]]:
+    """The turn cut where a new member is called: (member, start, end). A part runs from the start of
+    the sentence holding the call to the start of the sentence holding the next call of another
+    member; what stands before the first call belongs to nobody in particular."""
+    bounds = _sentences(text)
+
+    def sentence_start(pos: int) -> int:
+        return next((s for s, e in bounds if s <= pos < e), pos)
+
+    out: list[tuple[str, int, int]] = []
+    for h in calls:
+        start = sentence_start(h.start)
+        if out and out[-1][0] == h.speaker:
+            continue
+        if out:
+            out[-1] = (out[-1][0], out[-1][1], start)
+        out.append((h.speaker, start, len(text)))
+    return out
+
+
+def _substantive(text: str, start: int, end: int, names: list[NameHit]) -> bool:
+    """The part says more than a thanks or an acknowledgement (« Merci Karim. », « Bonne idée Julie. »)."""
+    inner = [h for h in names if start <= h.start < end]
+    words = _words(text[start:end]) - sum(_words(text[h.start : h.end]) for h in inner)
+    return words > _ACKNOWLEDGEMENT_WORDS
+
+
+def _with_others_spoken_to(text: str, asked: str, calls: list[NameHit], hits: list[NameHit]) -> list[str]:
+    """The member asked, then any other member called and spoken to at length in the turn
+    (« Sabrina, tu auras la parole juste après, laisse-le finir. Antoine, … ? »). A short thanks
+    (« Merci Karim. Julie, à toi. ») adds no one; nor does an opening that answers whoever spoke
+    last without calling them (the older sets' writers address such a turn to the member called)."""
+    parts = _parts(text, calls)
+    spoken_to = [p for p in parts if p[0] != asked and _substantive(text, p[1], p[2], hits)]
+    return [asked, spoken_to[-1][0]] if spoken_to else [asked]
+
+
 def addressee(text: str, speakers: list[SpeakerRef], context: list[ContextTurn], lang: str = "fr",
               restates_last: bool = False, recap: bool = False) -> list[str]:
-    """Speaker ids the turn is addressed to; ``[]`` for everyone or nobody in particular.
+    """Speaker ids the turn is addressed to; ``[]`` for the group as one or nobody in particular.
 
-    In order: « vous deux », « chacun » in the final question address the group; a name called in
-    it wins; names of both members called in turn (a greeting, a round) address the group; a single
-    member called is addressed; a group cue elsewhere addresses the group. Without a call, « tu » or
-    « vous » goes to the other member when the turn speaks of one in the third person, else « tu »
-    (and a « vous » that restates or endorses the last words) to whoever spoke last.
+    In order: members called in one sentence (« Bonjour Karim, bonjour Julie ») or a group cue with
+    calls of both (« vous deux », « chacun ») address the group; a member called in the final
+    question is addressed, and so is a member spoken to at length earlier in the turn (« Sabrina,
+    tu auras la parole après… Antoine, … ? »: both ids, the one asked first), while a short thanks
+    (« Merci Karim. Julie, à toi. ») hands the turn over. Without a call, « tu », a restatement,
+    a question or a request (« dites-moi ») goes to whoever spoke last, unless the turn speaks of
+    one member in the third person: then it is said to the other.
     """
     if len(speakers) < 2:
         return []
@@ -135,21 +187,38 @@ def addressee(text: str, speakers: list[SpeakerRef], context: list[ContextTurn],
     calls = [h for h in hits if h.vocative]
     mentioned = {h.speaker for h in hits if not h.vocative}
     q_start, q_end = _final_part(text)
+    final = text[q_start:q_end]
     groups = lex.find_cues(text, ("address_group",))
+    strong_calls = [h for h in calls if _opens_a_call(text, h.start, lex)]
+    for s_start, s_end in _sentences(text):
+        if len({h.speaker for h in strong_calls if s_start <= h.start < s_end}) > 1:
+            return []  # « Antoine, tu t'excuses, et Sabrina, vous… », « Bonjour Karim, bonjour Julie »
+    both_called = len({h.speaker for h in calls}) > 1
+    final_group = any(q_start <= g.start < q_end for g in groups)
+    if final_group and both_called:
+        return []  # both members called, then the group as one (« …c'est bon pour vous deux ? »)
     final_calls = [h for h in calls if q_start <= h.start < q_end]
-    strong = list(dict.fromkeys(h.speaker for h in final_calls if _opens_a_call(text, h.start, lex)))
-    if len(strong) > 1:
-        return []  # « Antoine, tu t'excuses, et Sabrina, vous… »: one sentence to both
+    strong = [h.speaker for h in final_calls if _opens_a_call(text, h.start, lex)]
+    last = _last_speaker(context, speakers)
     if strong or final_calls:
-        return (strong or [final_calls[0].speaker])[:1]
-    if any(q_start <= g.start < q_end for g in groups):
+        return _with_others_spoken_to(text, (strong or [final_calls[0].speaker])[0], calls, hits)
+    if final_group:
         return []
-    second_tu = bool(lex.find_cues(text[q_start:q_end], ("address_tu",)))
+    second_tu = bool(lex.find_cues(final, ("address_tu",)))
     if calls:
-        # both members called in turn with a group cue (« Bonjour Sabrina, bonjour Antoine… vous
-        # deux ») address the group; otherwise the last call hands the turn over (« Merci Karim.
-        # Julie, à toi. »)
-        return [] if groups and len({h.speaker for h in calls}) > 1 else [calls[-1].speaker]
+        if groups and both_called:
+            return []
+        callee = calls[-1].speaker
+        part_start = _parts(text, calls)[-1][1]
+        to_one = bool(lex.find_cues(text[part_start:q_start], ("address_tu",)))
+        if to_one and not second_tu and "?" in final and lex.find_cues(final, ("address_vous",)):
+            return []  # « Julie, tu t'occupes de tes clients. Ça vous va ? »: the « vous » is plural
+        call_sentence = next(((a, b) for a, b in _sentences(text) if a <= calls[-1].start < b), (0, len(text)))
+        # « ensemble » alone says with whom something is done, not to whom the turn is said
+        if (any(g.start >= call_sentence[1] and g.text.lower() != "ensemble" for g in groups)
+                and not _substantive(text, call_sentence[0], call_sentence[1], hits)):
+            return []  # « Entendu, Nadia. Je voudrais qu'on regarde ça tous les trois… »
+        return _with_others_spoken_to(text, callee, calls, hits)
     if (groups and not second_tu) or recap or len(mentioned) > 1:
         return []  # a closing recap, or a turn about both members, speaks to both
     second_tu = second_tu or bool(lex.find_cues(text, ("address_tu",)))
@@ -159,8 +228,9 @@ def addressee(text: str, speakers: list[SpeakerRef], context: list[ContextTurn],
     if len(mentioned) == 1 and len(others) == 1 and (second_tu or second_vous or stance_on_named):
         return others  # « Julie n'a pas tort », « Karim l'aurait gardé » are said to the other member
     endorses = bool(lex.find_cues(text, ("sides_with_you",)))
-    if second_tu or restates_last or (second_vous and endorses):
-        last = _last_speaker(context, speakers)
+    # a short follow-up (« C'est-à-dire ? », « Lesquels ? ») or a request to one (« dites-moi »)
+    asks = ("?" in final and _words(text) <= _FOLLOW_UP_WORDS) or _IMPERATIVE_TO_ONE.search(text) is not None
+    if second_tu or restates_last or asks or (second_vous and endorses):
         return [last] if last and last not in mentioned else []
     return []
 

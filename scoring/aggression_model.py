@@ -33,6 +33,44 @@ _NEGATIONS = {"pas", "jamais", "rien", "aucun", "aucune", "plus"}
 _APOLOGY = re.compile(r"désol|navr|pardon|excus|sorry|apolog", re.I)
 
 
+def _negations(lowered: list[str]) -> float:
+    """Negation words, but not « si jamais » / « si plus » (« if ever »: a condition, no negation)."""
+    return float(sum(w in _NEGATIONS and not (i > 0 and lowered[i - 1] in ("si", "s'il"))
+                     for i, w in enumerate(lowered)))
+
+
+_PARSE_FEATURES = 4
+_DENSE_SIZE = 16 + _PARSE_FEATURES + 300
+
+
+def _parse_features(doc: Doc) -> list[float]:
+    """What the tagger and morphology say of the partner, whatever the words (the pipeline runs no
+    dependency parser, to stay fast): a second person made the subject of « être » + a noun or
+    adjective (« vous êtes un amateur »: a judgement of the person), a second person with a negation
+    (« tu ne comprends rien »), a comparison with a person-noun (« comme un débutant »), and an
+    imperative with a second-person clitic (« taisez-vous »)."""
+    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    judged = negated = compared = ordered = 0.0
+    for i, tok in enumerate(words):
+        low = tok.lower_.replace("’", "'")
+        nxt = words[i + 1 : i + 5]
+        if low in _SECOND and tok.pos_ != "DET" and nxt:
+            verb = nxt[0]
+            # the tagger may miss « Tu es » at the start of a turn: the form is enough
+            if verb.lemma_ == "être" or verb.lower_ in ("es", "êtes", "etes"):
+                rest = [t for t in nxt[1:] if t.pos_ not in ("DET", "ADV")]
+                judged += float(bool(rest) and rest[0].pos_ in ("NOUN", "ADJ"))
+            negated += float(_negations([t.lower_ for t in nxt]) > 0)
+        if low == "comme" and len(nxt) >= 2 and nxt[0].pos_ == "DET" and nxt[1].pos_ == "NOUN":
+            compared += 1
+        # « Calmez-vous », « tais-toi »: a verb and a hyphenated clitic outside a question (the
+        # tagger often misses a capitalised imperative); « pouvez-vous… ? » is an inversion
+        if (nxt and nxt[0].lower_ in ("-vous", "-toi", "-te") and not tok.sent.text.rstrip().endswith("?")
+                and (tok.pos_ in ("VERB", "PROPN", "NOUN") or "Imp" in tok.morph.get("Mood", []))):
+            ordered += 1
+    return [judged, negated, compared, ordered]
+
+
 class AggressionModel:
     """Logistic regression on one turn's doc; ``transform`` gives the probability it is aggressive."""
 
@@ -61,8 +99,9 @@ class AggressionModel:
             fams.count("rhetorical"), fams.count("politeness") + fams.count("social"), fams.count("passive"),
             fams.count("assertive_je"), imperative, doc.text.count("!"), doc.text.count("?"),
             sum(w in _SECOND for w in lowered), sum(w in ("tu", "t'", "toi", "t'as", "t'es") for w in lowered),
-            sum(w in _NEGATIONS for w in lowered), float(np.log1p(len(words))),
+            _negations(lowered), float(np.log1p(len(words))),
             float(doc._.sentiment or 0.0), float(doc._.subjectivity or 0.0),
+            *_parse_features(doc),
         ]
         vectors = [np.asarray(t.vector, dtype=np.float32) for t in words if t.has_vector]
         mean = np.mean(vectors, axis=0) if vectors else np.zeros(doc.vocab.vectors_length or 300, dtype=np.float32)
@@ -79,7 +118,7 @@ class AggressionModel:
 
     def features(self, docs: list[Doc]) -> np.ndarray:
         """One row per doc: scaled dense features (counts, mean vector), then hashed n-grams."""
-        dense = np.stack([self._dense(d) for d in docs]) if docs else np.zeros((0, 316), dtype=np.float32)
+        dense = np.stack([self._dense(d) for d in docs]) if docs else np.zeros((0, _DENSE_SIZE), dtype=np.float32)
         if self.mean is not None and self.scale is not None:
             dense = (dense - self.mean) / self.scale
         hashed = np.stack([self._hashed(d) for d in docs]) if docs else np.zeros((0, self.buckets), dtype=np.float32)
@@ -183,7 +222,8 @@ TRAIN_TURN_SETS = ("own_fr", "holdout_fr", "final_fr", "check_fr")  # last_fr st
 # conversation's turns together, so a figure is never measured on a conversation seen in the fit.
 TRAIN_CONVERSATIONS = {"A": ("dev_a1", "dev_a2", "dev_a3"),
                        "B": ("untouched_b1", "untouched_b2", "untouched_b3"),
-                       "C": ("untouched_c1",)}
+                       "C": ("untouched_c1",),
+                       "D": ("set_d1", "set_d2")}
 FOLDS = 5
 
 
