@@ -372,8 +372,43 @@ def spell_out_digits(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
         converted = alpha2digit(converted, "fr")
     if converted == text:
         return text, [(0, len(text), 0, len(text))]
-    ops = SequenceMatcher(None, converted, text, autojunk=False).get_opcodes()
-    return converted, [(i1, i2, j1, j2) for _tag, i1, i2, j1, j2 in ops]
+    return converted, _align(converted, text)
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _align(converted: str, text: str) -> list[tuple[int, int, int, int]]:
+    """Alignment opcodes (converted start, end, original start, end) covering both strings.
+
+    Why not one character-level ``SequenceMatcher`` over the whole turn: it is quadratic and made a
+    long turn with number words cost several milliseconds (most of the persona engine's time). The
+    conversion only rewrites number words, so whitespace-separated tokens are matched first and the
+    characters are aligned only inside the token blocks that differ (a few words each).
+    """
+    conv_spans = [m.span() for m in _TOKEN.finditer(converted)]
+    text_spans = [m.span() for m in _TOKEN.finditer(text)]
+    blocks = SequenceMatcher(None, [converted[a:b] for a, b in conv_spans],
+                             [text[a:b] for a, b in text_spans], autojunk=False).get_opcodes()
+
+    def content(spans: list[tuple[int, int]], i1: int, i2: int, size: int) -> tuple[int, int, int]:
+        """Start and end of the block's words, and where the next block starts (the gap between)."""
+        start = 0 if i1 == 0 else spans[i1][0] if i1 < len(spans) else size
+        words_end = spans[i2 - 1][1] if i2 > i1 else start
+        return start, words_end, size if i2 >= len(spans) else spans[i2][0]
+
+    ops: list[tuple[int, int, int, int]] = []
+    for _tag, i1, i2, j1, j2 in blocks:
+        c1, c_words, c2 = content(conv_spans, i1, i2, len(converted))
+        o1, o_words, o2 = content(text_spans, j1, j2, len(text))
+        if converted[c1:c_words] == text[o1:o_words]:
+            ops.append((c1, c_words, o1, o_words))
+        else:  # characters aligned inside the block's words only: a space never matches across words
+            inner = SequenceMatcher(None, converted[c1:c_words], text[o1:o_words], autojunk=False).get_opcodes()
+            ops.extend((c1 + a1, c1 + a2, o1 + b1, o1 + b2) for _t, a1, a2, b1, b2 in inner)
+        if c2 > c_words or o2 > o_words:
+            ops.append((c_words, c2, o_words, o2))
+    return ops or [(0, len(converted), 0, len(text))]
 
 
 def _to_original(pos: int, ops: list[tuple[int, int, int, int]], is_end: bool) -> int:
