@@ -17,6 +17,7 @@ _MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "ma
            "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12}
 _END_OF = re.compile(r"fin (?:de |d')?(?P<what>\w+)", re.I)
 _DELAY = re.compile(r"^(?:sous|dans|d'ici|en|avant)\s+", re.I)
+_HOUR = re.compile(r"(?i)\d\s*(?:h|:)|midi|minuit")
 _SETTINGS: dict[str, Any] = {"PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY"}
 
 
@@ -79,8 +80,9 @@ def find_dates(text: str, base: datetime | None = None, lang: str = "fr") -> lis
                 resolved = None
         iso = None
         if isinstance(resolved, datetime):
-            iso = resolved.isoformat(timespec="minutes") if (resolved.hour or resolved.minute) else \
-                resolved.date().isoformat()
+            # « demain » resolves to the clock time the turn was said: a time nobody named is no time.
+            timed = (resolved.hour or resolved.minute) and _HOUR.search(snippet)
+            iso = resolved.isoformat(timespec="minutes") if timed else resolved.date().isoformat()
         elif isinstance(resolved, date):
             iso = resolved.isoformat()
         out.append(DateOut(text=snippet, iso=iso, kind=kind))

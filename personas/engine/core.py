@@ -6,6 +6,7 @@ Pure and deterministic: no I/O, no global random; every choice comes from
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from personas.engine.context import TurnContext
@@ -75,8 +76,9 @@ def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTur
     st.turn += 1
     ctx = TurnContext(persona=persona, state=st, reading=read_turn(turn),
                       voice=Voice(persona, st, seed, heard=turn.text))
-    if ctx.reading.dates:
-        st.proposed_date_text, st.proposed_date = ctx.reading.dates[-1]
+    meeting = meeting_date(ctx.reading.dates, explicit_before=st.proposed_date is not None)
+    if meeting is not None:
+        st.proposed_date_text, st.proposed_date = meeting
     _play(ctx)
     if not st.ended:
         _patience(ctx)
@@ -84,6 +86,20 @@ def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTur
         ctx.voice.say("timeout")
         ctx.end("no_agreement" if persona.bloc == 5 else "no_deal")
     return TurnResult(lines=ctx.voice.lines, state=st.model_dump(mode="json"), ended=st.ended, outcome=st.outcome)
+
+
+_DEADLINE = re.compile(r"(?i)\s*(?:d'ici|avant|sous|dans|au plus tard)\b")  # a deadline, not a meeting
+_EXPLICIT_DAY = re.compile(r"(?i)\d|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche")
+
+
+def meeting_date(dates: tuple[tuple[str, str], ...], explicit_before: bool) -> tuple[str, str] | None:
+    """The date the turn proposes for the next meeting: the last one that names its day (« mardi 14
+    avril à 10 h ») rather than a relative word said about something else (« je vous envoie ça
+    demain »). A relative date replaces nothing already named; alone, it is the proposal."""
+    explicit = [d for d in dates if _EXPLICIT_DAY.search(d[0]) and not _DEADLINE.match(d[0])]
+    if explicit:
+        return explicit[-1]
+    return None if explicit_before or not dates else dates[-1]
 
 
 ENGLISH_DEFAULT = "Pardon, mais je préfère qu'on continue en français : c'est la langue de notre échange."

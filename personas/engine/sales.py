@@ -243,6 +243,8 @@ def checked_reformulation(ctx: TurnContext, speaker: str | None = None) -> bool:
 
 _FIGURE_MISMATCH = re.compile(r"« (?P<said>.+?) » au lieu de « (?P<right>.+?) »")
 _CLAUSE_MISMATCH = re.compile(r"« (?P<said>.+?) » contredit « (?P<right>.+?) »")
+# « votre DG » : personne que l'interlocuteur n'a pas citée / « tout seul » : généralisation absente des propos
+_UNSAID_MISMATCH = re.compile(r"^« (?P<said>.+?) » : ")
 
 
 def spoken_correction(mismatch: str) -> str:
@@ -253,7 +255,12 @@ def spoken_correction(mismatch: str) -> str:
     m = _CLAUSE_MISMATCH.search(mismatch)
     if m:
         return f"j'ai dit « {m.group('right')} »"
-    return mismatch
+    m = _UNSAID_MISMATCH.search(mismatch)
+    if m:
+        said = m.group("said")
+        return f"je n'ai pas parlé de « {said} »" if "personne" in mismatch else f"je n'ai pas dit « {said} »"
+    # Never the reader's evidence as such: it is written for the juror, not said by a person.
+    return ""
 
 
 def closing_recap(ctx: TurnContext) -> bool:
