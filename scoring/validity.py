@@ -297,7 +297,7 @@ def render(table: ValidityTable, markdown: bool) -> str:
     title = (f"Part: {table.part} — {table.transcripts} transcripts, graders {', '.join(table.graders)} "
              "(consensus: lower median)")
     pair_lines = [f"- bloc {b.bloc}, {k}: n {v.n}, exact {_f(v.exact)}, ±1 {_f(v.within_one)}, κw {_f(v.kappa_w)}"
-                  for b in table.blocs for k, v in b.pairs.items()]
+                  for b in table.blocs for k, v in b.pairs.items() if v.n]  # pairs that graded nothing in common
     if markdown:
         lines = [title, "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(row) + " |" for row in body]

@@ -224,3 +224,19 @@ def test_weight_search_is_opt_in_deterministic_and_written_back(tmp_path) -> Non
     after = (rubrics / "bloc2.yaml").read_text(encoding="utf-8")
     assert [line for line in before.splitlines() if line.lstrip().startswith("#")] == [
         line for line in after.splitlines() if line.lstrip().startswith("#")]
+
+
+def test_grader_pairs_that_share_no_transcript_are_not_listed(tmp_path, capsys) -> None:
+    """Panels of two jurors per batch: a pair that never graded the same transcript has no ceiling to show."""
+    folder = tmp_path / "set"
+    shutil.copytree(TINY, folder)
+    first = json.loads((folder / "grades" / "J1.json").read_text(encoding="utf-8"))
+    stems = sorted(first["grades"])
+    (folder / "grades" / "J3.json").write_text(json.dumps(
+        {"grader": "J3", "grades": {s: first["grades"][s] for s in stems[:1]}}), encoding="utf-8")
+    (folder / "grades" / "J4.json").write_text(json.dumps(
+        {"grader": "J4", "grades": {s: first["grades"][s] for s in stems[1:2]}}), encoding="utf-8")
+    assert main([str(folder), "--part", "all", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "J3–J4" not in out  # J3 and J4 graded different transcripts
+    assert "J1–J2" in out and "n 0," not in out
