@@ -25,7 +25,9 @@ from personas.engine.negotiation import (
     note_wants_named,
     price_text,
     settle_at_closing,
+    plausible_price,
     standing_offer,
+    withdraw_disowned,
     would_settle,
 )
 from personas.engine.questions import answer_named_topic
@@ -50,6 +52,7 @@ def play_sales_turn(ctx: TurnContext) -> None:
     reread(ctx, sales_intent(ctx))  # NLU noise: the text and the signals may overrule the intent
     if ctx.persona.negotiation is not None:
         note_wants_named(ctx, ctx.persona.negotiation)
+        withdraw_disowned(ctx, ctx.persona.negotiation)  # « je n'ai jamais proposé … »: before anything else
     if ctx.reading.intent == OPEN_QUESTION and ctx.reading.intent != r.intent:
         # A question re-read out of an argument or an offer is answered on its own sentence: the
         # lead-in's words (« un outil de planification… Et votre flotte ? ») must not pick the topic.
@@ -301,6 +304,8 @@ def summarize(ctx: TurnContext) -> None:
         ctx.event("summary_ok")
         ctx.voice.say("reformulation_ok")
         return
+    if _recap_price_differs(ctx):
+        return
     if ctx.essential_revealed() >= ctx.persona.end_conditions.min_needs_revealed and accurate_reformulation(ctx):
         ctx.adjust(trust=0.06)
         ctx.event("summary_ok")
@@ -313,6 +318,30 @@ def summarize(ctx: TurnContext) -> None:
     else:
         ctx.event("summary_thin")
         ctx.voice.say("reformulation_off")
+
+
+RECAP_PRICE_DIFFERS_DEFAULTS = [
+    "Attendez : ce que nous avons conclu, c'est {prix}. Pas un autre chiffre.",
+    "Non, pas ce prix-là : nous nous sommes mis d'accord sur {prix}.",
+    "Je vous reprends sur le prix : nous avons dit {prix}.",
+]
+
+
+def _recap_price_differs(ctx: TurnContext) -> bool:
+    """Bloc 4: a recap after the yes that states another price of the seller's than the one agreed.
+
+    Why: « Oui. Bien noté. » to a recap at one price, then a closing that records another, is a buyer
+    who approved what she did not hear; she sets the recap right with the engine's own record."""
+    n, neg = ctx.persona.negotiation, ctx.state.negotiation
+    if n is None or neg is None or neg.agreed_price is None:
+        return False
+    agreed = neg.agreed_price
+    figures = [f for f in ctx.reading.own_figures if plausible_price(n, f)]
+    if not figures or any(abs(f - agreed) < 0.5 for f in figures):
+        return False
+    ctx.event("recap_price_differs")
+    ctx.voice.say_or("recap_price_differs", RECAP_PRICE_DIFFERS_DEFAULTS, prix=price_text(n, agreed))
+    return True
 
 
 def present_offer(ctx: TurnContext) -> None:
@@ -339,6 +368,14 @@ def _gives_discount(text: str, folded: str, amount: float | None) -> bool:
 def price_talk(ctx: TurnContext) -> bool:
     """Price, concessions, counterparts. Returns False when the turn is not really about price."""
     n = ctx.persona.negotiation
+    r0 = ctx.reading
+    if r0.intent == "concede" and r0.content and not r0.gives_ground and r0.price is None \
+            and r0.discount is None and r0.amount is None:
+        # The NLU says « concede » but the reading finds no offer, concession or figure of the seller's
+        # (« 38 en Crit'Air 3, d'accord. Ça vous pose un souci ? »): « vous cédez sur le prix » would
+        # answer words nobody said; the turn is answered for what it is.
+        ctx.event("concede_without_move")
+        return False
     if n is not None:
         negotiate(ctx, n)
         return True
