@@ -167,3 +167,25 @@ def test_the_buyer_never_accepts_beyond_the_limit_after_a_withdrawal():
     s.say(f"Ce n'est pas mon chiffre. Mon prix est {above:.0f} euros.", "propose_price",
           analysis=reading(amounts=[amount(n.target, "partner_figure"), amount(above, "own_offer")], offer=above))
     assert s.state["negotiation"]["agreed_price"] is None
+
+
+def test_a_precise_question_with_no_fact_and_no_need_gets_an_i_do_not_know_in_character():
+    s = Session(LIB["b2-prospect-presse"])
+    s.say("Bonjour, merci de me recevoir.", "greet")
+    result = s.say("Quelle température fait-il dehors le matin, en hiver ?", "open_question",
+                   analysis=reading(is_question=True, question_type="open", question_subtype="precise"))
+    assert "fact_unknown" in s.events
+    generic = {v for v in LIB["b2-prospect-presse"].lines.get("open_generic", [])}
+    assert result.lines and result.lines[-1].text not in generic
+
+
+def test_a_precise_question_about_who_else_decides_is_answered_with_who_knows():
+    from personas.engine.discovery import STAKEHOLDER_UNKNOWN_DEFAULTS
+
+    s = Session(LIB["b2-prospect-presse"])
+    s.say("Bonjour, merci de me recevoir.", "greet")
+    result = s.say("Quel rôle aura votre cousin dans ce choix ?", "open_question",
+                   analysis=reading(is_question=True, question_type="open", question_subtype="precise",
+                                    stakeholder_question=True))
+    assert "fact_unknown" in s.events
+    assert result.lines[-1].text in STAKEHOLDER_UNKNOWN_DEFAULTS
