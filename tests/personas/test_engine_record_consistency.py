@@ -189,3 +189,26 @@ def test_a_precise_question_about_who_else_decides_is_answered_with_who_knows():
                                     stakeholder_question=True))
     assert "fact_unknown" in s.events
     assert result.lines[-1].text in STAKEHOLDER_UNKNOWN_DEFAULTS
+
+
+def test_an_unsure_nlu_turn_said_to_one_member_by_name_is_answered_by_that_member():
+    persona = LIB["b5-conflit-permanences"]
+    for member in ("nadia", "hugo"):
+        s = Session(persona)
+        first = persona.speaker(member).name.split()[0]
+        result = s.say(f"{first}, raconte-moi : comment se passent tes semaines depuis la rentrée ?", "nlu_fallback",
+                       confidence=0.3, analysis=reading(is_question=True, question_type="open",
+                                                        question_subtype="ouverte", addressee=[member]))
+        speakers = [line.speaker_id for line in result.lines]
+        assert speakers and speakers[0] == member, (member, speakers)
+        assert "clarify" not in s.events
+
+
+def test_an_unsure_nlu_check_said_to_one_member_gets_the_clarification_from_that_member():
+    persona = LIB["b5-conflit-permanences"]
+    s = Session(persona)
+    s.say("Bonjour à tous les deux.", "greet")
+    result = s.say("Hugo, et de ton côté, ça se tient ?", "nlu_fallback", confidence=0.2,
+                   analysis=reading(is_question=True, question_type="closed", question_subtype="fermee",
+                                    addressee=["hugo"]))
+    assert [line.speaker_id for line in result.lines][:1] == ["hugo"]
