@@ -304,7 +304,7 @@ def summarize(ctx: TurnContext) -> None:
         ctx.event("summary_ok")
         ctx.voice.say("reformulation_ok")
         return
-    if _recap_price_differs(ctx):
+    if _recap_price_differs(ctx) or _recap_with_a_new_price(ctx):
         return
     if ctx.essential_revealed() >= ctx.persona.end_conditions.min_needs_revealed and accurate_reformulation(ctx):
         ctx.adjust(trust=0.06)
@@ -341,6 +341,25 @@ def _recap_price_differs(ctx: TurnContext) -> bool:
         return False
     ctx.event("recap_price_differs")
     ctx.voice.say_or("recap_price_differs", RECAP_PRICE_DIFFERS_DEFAULTS, prix=price_text(n, agreed))
+    return True
+
+
+def _recap_with_a_new_price(ctx: TurnContext) -> bool:
+    """Bloc 4, no price agreed: a recap that states a price of the seller's not yet on the table
+    (« on est donc d'accord sur 265 000 € ») is that price offered; the buyer answers it as a round.
+
+    Why: « C'est juste » to a recap « d'accord sur » a price nobody had offered let the seller
+    believe it was agreed; the buyer's yes to a price comes from the negotiation, never from a recap."""
+    n, neg = ctx.persona.negotiation, ctx.state.negotiation
+    if n is None or (neg is not None and neg.agreed_price is not None):
+        return False
+    offered = neg.candidate_offers if neg is not None else []
+    fresh = [f for f in ctx.reading.own_figures
+             if plausible_price(n, f) and not any(abs(f - o) < 0.5 for o in offered)]
+    if not fresh:
+        return False
+    ctx.event("recap_with_new_price")
+    negotiate(ctx, n)
     return True
 
 

@@ -212,3 +212,17 @@ def test_an_unsure_nlu_check_said_to_one_member_gets_the_clarification_from_that
                    analysis=reading(is_question=True, question_type="closed", question_subtype="fermee",
                                     addressee=["hugo"]))
     assert [line.speaker_id for line in result.lines][:1] == ["hugo"]
+
+
+def test_a_recap_agreeing_on_a_price_nobody_offered_is_answered_as_an_offer_not_confirmed():
+    s, _listed, _ = _session_with_offer()
+    n = s.negotiation
+    new = float(n.walk_away + 40 * n.rounding)  # above the limit: never accepted, whatever the recap says
+    result = s.say(f"Je résume : nous sommes d'accord sur {new:.0f} euros, installation comprise.", "summarize",
+                   analysis=reading(is_summary=True, amounts=[amount(new, "own_offer")], offer=new))
+    neg = s.state["negotiation"]
+    assert "recap_with_new_price" in s.events
+    assert neg["agreed_price"] is None
+    assert new in neg["candidate_offers"]
+    assert "summary_ok" not in s.events and "summary_thin" not in s.events
+    assert result.lines
