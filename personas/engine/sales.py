@@ -59,7 +59,11 @@ def play_sales_turn(ctx: TurnContext) -> None:
         ctx.reading = question_part(ctx.reading)
     r = ctx.reading
     intent = r.intent
-    if intent in CLOSING_INTENTS or (closing_recap(ctx) and (r.summary_cue or r.asks_agreement or r.next_steps)):
+    # After the yes on the price, a question that restates that price (« à 2 960 000 €, vous portez le
+    # dossier au comité, oui ou non ? ») asks for the commitment: a closing, never « Déjà dit. Suivant. »
+    confirms_deal = price_agreed(ctx) and "?" in r.text and closing_recap(ctx)
+    if intent in CLOSING_INTENTS or confirms_deal or (
+            closing_recap(ctx) and (r.summary_cue or r.asks_agreement or r.next_steps)):
         if r.summary:
             ctx.state.summary_turn = ctx.state.turn  # a recap that closes is still the recap
         close(ctx)

@@ -226,3 +226,16 @@ def test_a_recap_agreeing_on_a_price_nobody_offered_is_answered_as_an_offer_not_
     assert new in neg["candidate_offers"]
     assert "summary_ok" not in s.events and "summary_thin" not in s.events
     assert result.lines
+
+
+def test_a_question_restating_the_agreed_price_is_a_closing_not_already_said():
+    s, listed, target = _session_with_offer()
+    agreed = round(target - 2000, 2)
+    s.state["negotiation"].update(candidate_offers=[listed, agreed], agreed_price=agreed)
+    s.state["stage"] = "conclusion"
+    before = s.state["closing_attempts"]
+    s.say(f"Donc à {agreed:.0f} euros, vous le présentez à votre direction jeudi, oui ou non ?",
+          "propose_price", analysis=reading(is_question=True, question_type="closed",
+                                            amounts=[amount(agreed, "own_offer")], offer=agreed))
+    assert s.state["closing_attempts"] == before + 1
+    assert not any(key.startswith("nothing_new") for key in s.state["used_lines"])
