@@ -300,8 +300,8 @@ def settle_at_closing(ctx: TurnContext, n: Negotiation) -> bool:
 PRICE_RAISED_DEFAULT = "Tout à l'heure, vous étiez à {avant}. Maintenant {prix} ? Je retiens votre premier chiffre."
 OFFER_WITHDRAWN_DEFAULTS = [
     "Entendu, je raye {prix} de mes notes.",
-    "Bien : {prix}, ce n'était pas votre proposition. Je corrige.",
-    "Dont acte, {prix} n'est pas votre offre. Je le retire.",
+    "Bien : {prix}, je le retire de mes notes. Je corrige.",
+    "Dont acte : {prix} n'était pas une proposition. Je le retire.",
 ]
 ASK_EXACT_OFFER_DEFAULTS = [
     "Vous me proposez combien, exactement ? Un seul prix, s'il vous plaît.",

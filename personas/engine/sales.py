@@ -327,7 +327,7 @@ def summarize(ctx: TurnContext) -> None:
 RECAP_PRICE_DIFFERS_DEFAULTS = [
     "Attendez : ce que nous avons conclu, c'est {prix}. Pas un autre chiffre.",
     "Non, pas ce prix-là : nous nous sommes mis d'accord sur {prix}.",
-    "Je vous reprends sur le prix : nous avons dit {prix}.",
+    "Je reprends sur le prix : nous avons dit {prix}.",
 ]
 
 
