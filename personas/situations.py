@@ -53,6 +53,14 @@ SITUATIONS: dict[str, Situation] = {
                   "découverts) : le personnage dit qu'il manque des points (facultatif).", frozenset()),
         Situation("price_raised", "Bloc 4 : le candidat remonte son prix après en avoir annoncé un plus bas : "
                   "l'acheteur le relève (facultatif).", frozenset(), frozenset({"avant", "prix"})),
+        Situation("ask_exact_offer", "Bloc 4 : plusieurs prix, ou un pourcentage qui argumente sans rien céder : "
+                  "l'acheteur demande le prix proposé (facultatif).", frozenset()),
+        Situation("offer_withdrawn", "Bloc 4 : le vendeur dément un chiffre qu'on lui prêtait : l'acheteur le "
+                  "retire (facultatif).", frozenset(), frozenset({"prix"})),
+        Situation("recap_price_differs", "Bloc 4 : après l'accord, un récapitulatif à un autre prix : l'acheteur "
+                  "rappelle le prix convenu (facultatif).", frozenset(), frozenset({"prix"})),
+        Situation("fact_unknown", "Question précise sur un fait que le personnage n'a pas : il ne l'a pas en "
+                  "tête, ou renvoie à qui le sait (facultatif).", frozenset()),
         Situation("greeting", "Réponse aux salutations / à la présentation.", _ALL),
         Situation("small_talk", "Réponse à une banalité, une fois.", _ALL),
         Situation("small_talk_too_much", "Agacement quand les banalités s'éternisent.", _ALL),

@@ -6,6 +6,7 @@ Pure and deterministic: no I/O, no global random; every choice comes from
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -14,6 +15,7 @@ from personas.engine.mediation import aggression, check_walkout, play_mediation_
 from personas.engine.models import CandidateTurn, EngineState, Line, MemberState, TurnResult
 from personas.engine.questions import answer_named_topic
 from personas.engine.reading import read_turn
+from personas.engine.rereading import OPEN_QUESTION, reread
 from personas.engine.sales import play_sales_turn
 from personas.engine.thresholds import draw_thresholds, with_thresholds
 from personas.engine.voice import Voice
@@ -118,16 +120,37 @@ def _english(ctx: TurnContext) -> None:
         ctx.voice.say("clarify", speaker)
 
 
+def _addressed_member(ctx: TurnContext) -> str | None:
+    """Bloc 5: the one member the reading says the turn is said to (None otherwise).
+
+    Why: « Nadia, je te propose de commencer… ? » read with low NLU confidence was answered by Hugo
+    (his need matched the words) or asked « C'est-à-dire ? » by whoever's turn it was: the member
+    addressed by name is the one who answers, whatever the NLU made of the turn."""
+    ids = ctx.reading.addressee
+    if ctx.persona.bloc == 5 and len(ids) == 1 and ids[0] in ctx.state.members:
+        return ids[0]
+    return None
+
+
 def _play(ctx: TurnContext) -> None:
     r, p = ctx.reading, ctx.persona
     if r.english:
         _english(ctx)
         return
-    if r.low_confidence and r.content and answer_named_topic(ctx):
+    addressed = _addressed_member(ctx)
+    if r.low_confidence and r.content and answer_named_topic(ctx, addressed):
         return  # « Jean-Marc, c'est qui exactement ? »: the NLU is unsure, the question names a fact or need
+    if r.low_confidence and addressed is not None and r.asks_information:
+        # « Nadia, comment tu vois les samedis ? » the NLU could not place: the reading says it is an
+        # information question said to Nadia by name, so Nadia answers it (never « Pardon ? »).
+        reread(ctx, OPEN_QUESTION)
+        ctx.reading = dataclasses.replace(ctx.reading, low_confidence=False)
+        play_mediation_turn(ctx)
+        check_walkout(ctx)
+        return
     if r.low_confidence:
         ctx.event("clarify")
-        speaker = p.speakers[ctx.state.turn % len(p.speakers)].id
+        speaker = addressed or p.speakers[ctx.state.turn % len(p.speakers)].id
         ctx.voice.say("clarify", speaker)
         return
     if r.aggressive:

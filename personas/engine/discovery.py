@@ -51,8 +51,27 @@ def answer_open_question(ctx: TurnContext, speaker: str | None = None) -> bool:
     if opened is not None:
         deepen_or_recall(ctx, opened, speaker)
         return True
+    if ctx.reading.question_subtype == "precise" and not ctx.reading.reformulation:
+        # « Combien de centres 5 axes avez-vous ? » with no fact and no need on it: the persona says it
+        # does not have it (or who does), never « Bien. Reprenons » or a line of another situation.
+        ctx.event("fact_unknown")
+        unknown = STAKEHOLDER_UNKNOWN_DEFAULTS if ctx.reading.stakeholder_question else FACT_UNKNOWN_DEFAULTS
+        ctx.voice.say_or("fact_unknown", unknown, speaker)
+        return True
     ctx.voice.say("open_generic", speaker)
     return True
+
+
+FACT_UNKNOWN_DEFAULTS = [
+    "Ça, je ne l'ai pas en tête précisément. Je peux le faire vérifier.",
+    "Précisément ? Je ne saurais pas le dire de mémoire.",
+    "Le chiffre exact, je ne l'ai pas sous la main. Je le ferai suivre si c'est utile.",
+]
+STAKEHOLDER_UNKNOWN_DEFAULTS = [
+    "Ça, ce n'est pas moi qui le sais le mieux : il faudra le demander à ceux qui décident avec moi.",
+    "Là-dessus, je ne parlerai pas à la place des autres.",
+    "Ça, il faudra le voir avec les personnes concernées : je ne réponds pas pour elles.",
+]
 
 
 def about_need(ctx: TurnContext, need: HiddenNeed) -> bool:

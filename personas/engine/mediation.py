@@ -92,6 +92,9 @@ def taking_sides(ctx: TurnContext) -> bool:
     r = ctx.reading
     if r.sides_with is None and r.blames is None:
         return False
+    if floor_given(ctx):
+        ctx.event(f"blame_as_question:{r.blames}")
+        return False  # « Karim, raconte-moi comment tu l'as vécu ? » gives the floor, it takes no side
     hurt_id = r.blames or next((m.speaker for m in _members(ctx) if m.speaker != r.sides_with), None)
     hurt = next((m for m in _members(ctx) if m.speaker == hurt_id), None)
     if hurt is None:
@@ -101,6 +104,18 @@ def taking_sides(ctx: TurnContext) -> bool:
     ctx.event(f"taking_sides:{r.sides_with or '-'}:{r.blames or '-'}")
     _blamed(ctx, hurt, "Évidemment. Vous avez déjà choisi votre camp, alors.")
     return True
+
+
+def floor_given(ctx: TurnContext) -> bool:
+    """A question put to the very member the stance says is blamed, with no side taken for the other:
+    the mediator gives them the floor (« Hugo, tu es sur le plateau depuis quand ? »).
+
+    Why: « Vous avez déjà choisi votre camp » and a walk-out in answer to a neutral invitation to speak
+    were the writers' complaint; a member asked a question answers it. A blame said as a statement, or
+    while siding with the other member, is still taking sides."""
+    r = ctx.reading
+    return (r.blames is not None and r.sides_with is None and r.is_question
+            and r.addressee == (r.blames,))
 
 
 def target(ctx: TurnContext) -> TeamMember:
@@ -204,7 +219,10 @@ def _triggers(ctx: TurnContext) -> bool:
     """Blame aimed at a named member, or a member's pet hates: they react (one line each)."""
     hit: set[str] = set()
     named = addressed(ctx)
-    if named is not None and has_cue(ctx.reading.folded, "engine_blame"):
+    # With a reading, its stance says who is blamed (``taking_sides``): the cue words alone would
+    # take « personne ne dit que tu as tort » for a blame.
+    cue_blame = not ctx.reading.content and has_cue(ctx.reading.folded, "engine_blame")
+    if named is not None and cue_blame:
         _tense(ctx, named, SIDE_TAKEN_TENSION)
         ctx.adjust(trust=-0.08)
         ctx.event(f"side_taken:{named.speaker}")

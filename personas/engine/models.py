@@ -91,6 +91,10 @@ class NegotiationState(BaseModel):
     demands_made: list[str] = Field(default_factory=list)
     persona_concessions: int = 0
     agreed_price: float | None = None
+    # Prices the engine computed (a discount applied to an offer), never said as figures by the seller,
+    # and the seller's figures withdrawn since (« je n'ai jamais proposé … »).
+    derived_offers: list[float] = Field(default_factory=list)
+    withdrawn_offers: list[float] = Field(default_factory=list)
     deal: bool | None = None
     final_price: float | None = None
 

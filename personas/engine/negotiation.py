@@ -78,6 +78,39 @@ def note_wants_named(ctx: TurnContext, n: Negotiation) -> None:
             ctx.state.wants_named.append(want.id)
 
 
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) < 0.5
+
+
+def withdraw_disowned(ctx: TurnContext, n: Negotiation) -> list[float]:
+    """The seller disowns a figure the engine recorded as theirs: withdraw it (and the price agreed on it).
+
+    Why: « je n'ai jamais proposé 2 859 500, ma proposition c'est 3 010 000 » — a buyer who keeps a
+    price the seller explicitly denied, then records it in the final terms, is not listening. The
+    reading says whose figure each amount is: a figure recorded among the seller's offers that the
+    seller's turn now gives as the buyer's (``partner_figure``) while the buyer never said it is a
+    figure the seller does not own. Returns the figures withdrawn (a line acknowledges them).
+    """
+    st = ctx.state.negotiation
+    r = ctx.reading
+    if st is None or not r.content or not st.candidate_offers:
+        return []
+    disowned = [f for f in dict.fromkeys(r.partner_figures)
+                if any(_same(f, o) for o in st.candidate_offers)
+                and not any(_same(f, o) for o in st.persona_offers)
+                and not any(_same(f, o) for o in r.own_figures)]
+    for figure in disowned:
+        st.candidate_offers = [o for o in st.candidate_offers if not _same(o, figure)]
+        st.withdrawn_offers.append(figure)
+        ctx.event(f"offer_withdrawn:{figure:g}")
+        if st.agreed_price is not None and _same(st.agreed_price, figure):
+            st.agreed_price = None  # the yes was given to a price nobody proposed: the talk resumes
+            ctx.state.stage = "negociation"
+            ctx.event("agreement_withdrawn")
+        ctx.voice.say_or("offer_withdrawn", OFFER_WITHDRAWN_DEFAULTS, prix=price_text(n, figure))
+    return disowned
+
+
 def _demand(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> None:
     """Ask for something in exchange: a want not asked yet, else one asked but never answered.
 
@@ -128,9 +161,17 @@ def negotiate(ctx: TurnContext, n: Negotiation) -> None:
         return
     price = r.price if r.price is not None and plausible_price(n, r.price) else new_offer
     if price is None and r.discount is not None:
+        if r.content and not r.gives_ground:
+            # « 2 874 000, c'est +2,6 %, sous les 5 % attestés : je ne signe pas »: a percentage in a
+            # turn where the reading finds no offer, concession or condition argues; it is no discount.
+            # The buyer never computes a price the seller did not give: it asks for one.
+            ctx.event("discount_not_offered")
+            ctx.voice.say_or("ask_exact_offer", ASK_EXACT_OFFER_DEFAULTS)
+            return
         # « je vous fais 5 % »: off the candidate's last price, else off the list price.
         base = st.candidate_offers[-1] if st.candidate_offers else n.candidate_list_price
         price = round(base * (1 - r.discount / 100), 2)
+        st.derived_offers.append(price)
         ctx.event(f"discount_applied:{r.discount:g}")
     early = ctx.essential_revealed() < n.needs_before_price and not st.candidate_offers
     if early and price is not None and raise_objection(ctx, "price_before_discovery") is not None:
@@ -257,6 +298,11 @@ def settle_at_closing(ctx: TurnContext, n: Negotiation) -> bool:
 
 
 PRICE_RAISED_DEFAULT = "Tout à l'heure, vous étiez à {avant}. Maintenant {prix} ? Je retiens votre premier chiffre."
+OFFER_WITHDRAWN_DEFAULTS = [
+    "Entendu, je raye {prix} de mes notes.",
+    "Bien : {prix}, je le retire de mes notes. Je corrige.",
+    "Dont acte : {prix} n'était pas une proposition. Je le retire.",
+]
 ASK_EXACT_OFFER_DEFAULTS = [
     "Vous me proposez combien, exactement ? Un seul prix, s'il vous plaît.",
     "J'entends plusieurs chiffres. Lequel est votre proposition ?",

@@ -118,12 +118,21 @@ class Reading:
     # what was just said (« c'est bien ça ? »).
     asks_information: bool = False
     question_subtype: str | None = None  # the reading's: ouverte, precise, fermee, alternative…
+    stakeholder_question: bool = False  # the reading's: the question is about who else decides or knows
     own_figures: tuple[float, ...] = ()  # every price the reading says is the candidate's own in this turn
     next_steps: int = 0  # commitments the reading found (who does what, when)
+    # The negotiation moves the reading found (offer, concession, counterpart, firm, amount).
+    moves: tuple[str, ...] = ()
 
     @property
     def is_question(self) -> bool:
         return self.open_question or self.closed_question or "?" in self.text
+
+    @property
+    def gives_ground(self) -> bool:
+        """The reading found the seller moving in this turn (an offer, a concession, a condition
+        traded): a percentage said in such a turn may be a discount; elsewhere it argues."""
+        return bool({"offer", "concession", "counterpart"}.intersection(self.moves))
 
     @property
     def asks_agreement(self) -> bool:
@@ -232,10 +241,12 @@ def read_turn(turn: CandidateTurn) -> Reading:
         # From the reading only: on the intent alone « …, ce qui vous rend dépendante ? » would pass for one.
         asks_information=signals is not None and signals.question_subtype in _INFORMATION_SUBTYPES,
         question_subtype=signals.question_subtype if signals is not None else None,
+        stakeholder_question=bool(signals is not None and signals.stakeholder_question),
         own_figures=tuple(float(a["value"]) for a in (signals.amounts if signals and content else [])
                           if a.get("role") == "own_offer" and a.get("unit") != "%"
                           and isinstance(a.get("value"), int | float)),
         next_steps=len(signals.next_steps) if signals is not None else 0,
+        moves=tuple(str(m.get("move")) for m in (signals.negotiation if signals else []) if m.get("move")),
     )
 
 

@@ -23,9 +23,11 @@ from personas.engine.negotiation import (
     deal_outcome,
     negotiate,
     note_wants_named,
+    plausible_price,
     price_text,
     settle_at_closing,
     standing_offer,
+    withdraw_disowned,
     would_settle,
 )
 from personas.engine.questions import answer_named_topic
@@ -50,13 +52,18 @@ def play_sales_turn(ctx: TurnContext) -> None:
     reread(ctx, sales_intent(ctx))  # NLU noise: the text and the signals may overrule the intent
     if ctx.persona.negotiation is not None:
         note_wants_named(ctx, ctx.persona.negotiation)
+        withdraw_disowned(ctx, ctx.persona.negotiation)  # « je n'ai jamais proposé … »: before anything else
     if ctx.reading.intent == OPEN_QUESTION and ctx.reading.intent != r.intent:
         # A question re-read out of an argument or an offer is answered on its own sentence: the
         # lead-in's words (« un outil de planification… Et votre flotte ? ») must not pick the topic.
         ctx.reading = question_part(ctx.reading)
     r = ctx.reading
     intent = r.intent
-    if intent in CLOSING_INTENTS or (closing_recap(ctx) and (r.summary_cue or r.asks_agreement or r.next_steps)):
+    # After the yes on the price, a question that restates that price (« à 2 960 000 €, vous portez le
+    # dossier au comité, oui ou non ? ») asks for the commitment: a closing, never « Déjà dit. Suivant. »
+    confirms_deal = price_agreed(ctx) and "?" in r.text and closing_recap(ctx)
+    if intent in CLOSING_INTENTS or confirms_deal or (
+            closing_recap(ctx) and (r.summary_cue or r.asks_agreement or r.next_steps)):
         if r.summary:
             ctx.state.summary_turn = ctx.state.turn  # a recap that closes is still the recap
         close(ctx)
@@ -308,6 +315,8 @@ def summarize(ctx: TurnContext) -> None:
         ctx.event("summary_ok")
         ctx.voice.say("reformulation_ok")
         return
+    if _recap_price_differs(ctx) or _recap_with_a_new_price(ctx):
+        return
     if ctx.essential_revealed() >= ctx.persona.end_conditions.min_needs_revealed and accurate_reformulation(ctx):
         ctx.adjust(trust=0.06)
         ctx.event("summary_ok")
@@ -320,6 +329,49 @@ def summarize(ctx: TurnContext) -> None:
     else:
         ctx.event("summary_thin")
         ctx.voice.say("reformulation_off")
+
+
+RECAP_PRICE_DIFFERS_DEFAULTS = [
+    "Attendez : ce que nous avons conclu, c'est {prix}. Pas un autre chiffre.",
+    "Non, pas ce prix-là : nous nous sommes mis d'accord sur {prix}.",
+    "Je reprends sur le prix : nous avons dit {prix}.",
+]
+
+
+def _recap_price_differs(ctx: TurnContext) -> bool:
+    """Bloc 4: a recap after the yes that states another price of the seller's than the one agreed.
+
+    Why: « Oui. Bien noté. » to a recap at one price, then a closing that records another, is a buyer
+    who approved what she did not hear; she sets the recap right with the engine's own record."""
+    n, neg = ctx.persona.negotiation, ctx.state.negotiation
+    if n is None or neg is None or neg.agreed_price is None:
+        return False
+    agreed = neg.agreed_price
+    figures = [f for f in ctx.reading.own_figures if plausible_price(n, f)]
+    if not figures or any(abs(f - agreed) < 0.5 for f in figures):
+        return False
+    ctx.event("recap_price_differs")
+    ctx.voice.say_or("recap_price_differs", RECAP_PRICE_DIFFERS_DEFAULTS, prix=price_text(n, agreed))
+    return True
+
+
+def _recap_with_a_new_price(ctx: TurnContext) -> bool:
+    """Bloc 4, no price agreed: a recap that states a price of the seller's not yet on the table
+    (« on est donc d'accord sur 265 000 € ») is that price offered; the buyer answers it as a round.
+
+    Why: « C'est juste » to a recap « d'accord sur » a price nobody had offered let the seller
+    believe it was agreed; the buyer's yes to a price comes from the negotiation, never from a recap."""
+    n, neg = ctx.persona.negotiation, ctx.state.negotiation
+    if n is None or (neg is not None and neg.agreed_price is not None):
+        return False
+    offered = neg.candidate_offers if neg is not None else []
+    fresh = [f for f in ctx.reading.own_figures
+             if plausible_price(n, f) and not any(abs(f - o) < 0.5 for o in offered)]
+    if not fresh:
+        return False
+    ctx.event("recap_with_new_price")
+    negotiate(ctx, n)
+    return True
 
 
 def present_offer(ctx: TurnContext) -> None:
@@ -346,6 +398,14 @@ def _gives_discount(text: str, folded: str, amount: float | None) -> bool:
 def price_talk(ctx: TurnContext) -> bool:
     """Price, concessions, counterparts. Returns False when the turn is not really about price."""
     n = ctx.persona.negotiation
+    r0 = ctx.reading
+    if r0.intent == "concede" and r0.content and not r0.gives_ground and r0.price is None \
+            and r0.discount is None and r0.amount is None:
+        # The NLU says « concede » but the reading finds no offer, concession or figure of the seller's
+        # (« 38 en Crit'Air 3, d'accord. Ça vous pose un souci ? »): « vous cédez sur le prix » would
+        # answer words nobody said; the turn is answered for what it is.
+        ctx.event("concede_without_move")
+        return False
     if n is not None:
         negotiate(ctx, n)
         return True

@@ -51,7 +51,10 @@ def test_a_discount_without_a_price_applies_to_the_list_price():
     s = Session(LIB["b4-acheteur-aeronautique"])
     n = s.persona.negotiation
     assert n is not None
-    s.say("Je vous fais 5 % si vous signez trois ans.", "propose_price", analysis=reading(offer_discount=5.0))
+    moves = [{"move": "concession", "text": "je vous fais", "amounts": [], "percents": [5.0]},
+             {"move": "counterpart", "text": "si vous signez", "amounts": [], "percents": [5.0]}]
+    s.say("Je vous fais 5 % si vous signez trois ans.", "propose_price",
+          analysis=reading(offer_discount=5.0, negotiation=moves))
     assert s.state["negotiation"]["candidate_offers"] == [round(n.candidate_list_price * 0.95, 2)]
 
 
