@@ -91,16 +91,19 @@ def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTur
 
 
 _DEADLINE = re.compile(r"(?i)\s*(?:d'ici|avant|sous|dans|au plus tard)\b")  # a deadline, not a meeting
+_DAY_NUMBER = re.compile(r"\d")  # « 2 juin », « 14/04 »: a day the calendar can place
 _EXPLICIT_DAY = re.compile(r"(?i)\d|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche")
 
 
 def meeting_date(dates: tuple[tuple[str, str], ...], explicit_before: bool) -> tuple[str, str] | None:
-    """The date the turn proposes for the next meeting: the last one that names its day (« mardi 14
-    avril à 10 h ») rather than a relative word said about something else (« je vous envoie ça
-    demain »). A relative date replaces nothing already named; alone, it is the proposal."""
-    explicit = [d for d in dates if _EXPLICIT_DAY.search(d[0]) and not _DEADLINE.match(d[0])]
-    if explicit:
-        return explicit[-1]
+    """The date the turn proposes for the next meeting: the most precise one it names (« lundi 2 juin
+    à 14 h 30 » over a bare « dimanche » said about something else, over a relative « demain »), the
+    last of equals. A deadline (« d'ici le 3 avril ») is no meeting; a relative day replaces nothing
+    already named but, alone, is the proposal."""
+    named = [d for d in dates if _EXPLICIT_DAY.search(d[0]) and not _DEADLINE.match(d[0])]
+    if named:
+        best = max(range(len(named)), key=lambda i: (bool(_DAY_NUMBER.search(named[i][0])), i))
+        return named[best]
     return None if explicit_before or not dates else dates[-1]
 
 

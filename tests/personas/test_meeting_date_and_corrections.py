@@ -42,3 +42,9 @@ def test_corrections_are_spoken_french_never_evidence_labels() -> None:
     assert "interlocuteur" not in unsaid
     assert spoken_correction("« toujours » : généralisation absente des propos") == "je n'ai pas dit « toujours »"
     assert spoken_correction("quelque chose d'inattendu") == ""
+
+
+def test_a_dated_meeting_wins_over_a_weekday_named_for_something_else() -> None:
+    dates = _dates("Je vous envoie l'invitation pour mardi 9 mars à 11 h ; d'ici là, pouvez-vous me "
+                   "sortir le planning de l'équipe du samedi ?")
+    assert meeting_date(dates, explicit_before=True) == ("mardi 9 mars à 11 h", "2027-03-09T11:00")
