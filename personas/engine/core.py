@@ -130,7 +130,7 @@ def _addressed_member(ctx: TurnContext) -> str | None:
     (his need matched the words) or asked « C'est-à-dire ? » by whoever's turn it was: the member
     addressed by name is the one who answers, whatever the NLU made of the turn."""
     ids = ctx.reading.addressee
-    if ctx.persona.bloc == 5 and len(ids) == 1 and ids[0] in ctx.state.members:
+    if ctx.persona.bloc == 5 and ids and ids[0] in ctx.state.members:  # several: the first is the one asked
         return ids[0]
     return None
 

@@ -41,7 +41,7 @@ def _facts_of_addressee(ctx: TurnContext) -> list[Fact]:
     facts = ctx.persona.facts
     team = ctx.persona.team
     to = ctx.reading.addressee
-    if team is None or len(team.members) < 2 or not ctx.reading.content or len(to) != 1:
+    if team is None or len(team.members) < 2 or not ctx.reading.content or not to:  # several: the first is asked
         return facts
     return [f for f in facts if f.speaker is None or f.speaker == to[0]]
 

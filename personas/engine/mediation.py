@@ -78,8 +78,10 @@ def addressed(ctx: TurnContext) -> TeamMember | None:
     if len(members) == 1:
         return members[0]
     if ctx.reading.content:
+        # Several ids: the reader lists the member asked first (« Merci Antoine, … Sabrina, est-ce
+        # tenable pour l'ADV ? » is Sabrina's to answer, Antoine being thanked on the way).
         ids = ctx.reading.addressee
-        return next((m for m in _members(ctx) if len(ids) == 1 and m.speaker == ids[0]), None)
+        return next((m for m in _members(ctx) if ids and m.speaker == ids[0]), None)
     named = [m for m in _members(ctx) if mentions(ctx.reading.folded, [_first_name(ctx, m)])]
     return named[0] if len(named) == 1 else None
 

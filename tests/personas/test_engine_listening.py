@@ -149,3 +149,17 @@ def test_once_every_want_was_named_the_buyer_presses_without_a_new_demand():
     assert f"{s.state['turn']}:demand:none_left" in s.state["events"]
     spoken = [line.text for line in s.results[-1].lines]
     assert spoken and not any(w.label in t for w in AERO.negotiation.wants_in_exchange for t in spoken)
+
+
+def test_the_member_asked_answers_a_turn_that_also_thanks_the_other() -> None:
+    """The reader lists the member asked first when the turn spoke to the other on the way (« Merci,
+    Nadia, c'est clair… Hugo, et toi, qu'est-ce que tu proposes ? »): the first id answers."""
+    s = Session(B5)
+    s.say("Bonjour à tous les deux, merci d'être venus.", "greet")
+    thanked_then_asked = TurnSignals(is_question=True, question_type="open", addressee=["hugo", "nadia"],
+                                     reader_version="4.1")
+    s.say("Merci Nadia, tu as été claire et je retiens ce que tu dis sur les samedis. Hugo, de ton côté, "
+          "qu'est-ce qui rendrait le planning plus juste pour toi ?", "invite_to_speak",
+          analysis=thanked_then_asked)
+    lines = s.results[-1].lines
+    assert lines and lines[0].speaker_id == "hugo", lines
