@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from personas.engine.context import TurnContext
+from personas.engine.french import WEEKDAY
 from personas.engine.mediation import aggression, check_walkout, play_mediation_turn
 from personas.engine.models import CandidateTurn, EngineState, Line, MemberState, TurnResult
 from personas.engine.questions import answer_named_topic
@@ -90,17 +91,15 @@ def play_turn(persona: Persona, state: dict[str, Any] | None, turn: CandidateTur
     return TurnResult(lines=ctx.voice.lines, state=st.model_dump(mode="json"), ended=st.ended, outcome=st.outcome)
 
 
-_DEADLINE = re.compile(r"(?i)\s*(?:d'ici|avant|sous|dans|au plus tard)\b")  # a deadline, not a meeting
 _DAY_NUMBER = re.compile(r"\d")  # « 2 juin », « 14/04 »: a day the calendar can place
-_EXPLICIT_DAY = re.compile(r"(?i)\d|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche")
 
 
 def meeting_date(dates: tuple[tuple[str, str], ...], explicit_before: bool) -> tuple[str, str] | None:
     """The date the turn proposes for the next meeting: the most precise one it names (« lundi 2 juin
     à 14 h 30 » over a bare « dimanche » said about something else, over a relative « demain »), the
-    last of equals. A deadline (« d'ici le 3 avril ») is no meeting; a relative day replaces nothing
-    already named but, alone, is the proposal."""
-    named = [d for d in dates if _EXPLICIT_DAY.search(d[0]) and not _DEADLINE.match(d[0])]
+    last of equals. ``dates`` are the reading's (deadlines and delays already left out by the reader);
+    a relative day replaces nothing already named but, alone, is the proposal."""
+    named = [d for d in dates if _DAY_NUMBER.search(d[0]) or WEEKDAY.search(d[0])]
     if named:
         best = max(range(len(named)), key=lambda i: (bool(_DAY_NUMBER.search(named[i][0])), i))
         return named[best]

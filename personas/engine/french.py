@@ -49,7 +49,7 @@ def join_french(left: str, right: str) -> str:
     return left + right
 
 
-_WEEKDAY = re.compile(r"(?i)\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
+WEEKDAY = re.compile(r"(?i)\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
 
 
 def spoken_date(iso: str, said: str | None = None) -> str:
@@ -61,7 +61,7 @@ def spoken_date(iso: str, said: str | None = None) -> str:
     moment = datetime.fromisoformat(iso) if "T" in iso else None
     day = moment.date() if moment is not None else date.fromisoformat(iso)
     text = format_date(day, "EEEE d MMMM", locale="fr_FR")
-    named = _WEEKDAY.search(said or "")
+    named = WEEKDAY.search(said or "")
     if named is not None:
         text = named.group(1).lower() + text[text.index(" "):]
     if moment is not None and (moment.hour or moment.minute):

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from personas.engine import TurnSignals
 from personas.engine.core import meeting_date
+from personas.engine.models import CandidateTurn
+from personas.engine.reading import read_turn
 from personas.engine.sales import spoken_correction
 from scoring.dates import find_dates
+from scoring.schema import READER_VERSION
 
 NOW = datetime(2026, 12, 4, 20, 40)
 
 
 def _dates(text: str) -> tuple[tuple[str, str], ...]:
-    return tuple((d.text, d.iso) for d in find_dates(text, NOW) if d.iso)
+    """The dates as the engine's reading gets them from the reader (``personas.engine.reading``)."""
+    signals = TurnSignals(is_question=False, reader_version=READER_VERSION,
+                          dates=[d.model_dump() for d in find_dates(text, NOW)])
+    return read_turn(CandidateTurn(text=text, intent="inform", analysis=signals)).dates
 
 
 def test_the_named_meeting_wins_over_a_relative_word_and_a_deadline() -> None:
