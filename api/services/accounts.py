@@ -44,14 +44,30 @@ def roles_creatable_by(user: User) -> set[Role]:
 
 def validate_new_account(db: Session, creator: User, username: str, role: Role, password: str) -> str | None:
     """The French reason an account cannot be created, or None."""
-    if not USERNAME.match(username):
-        return "identifiant invalide (3 à 64 caractères : minuscules, chiffres, . _ -)"
     if role not in roles_creatable_by(creator):
         return f"rôle non autorisé pour votre compte : {role.value}"
-    if len(password) < 8:
-        return "mot de passe trop court (8 caractères au moins)"
+    return account_problem(db, username, password)
+
+
+def account_problem(db: Session, username: str, password: str) -> str | None:
+    """The French reason a new account with this identity cannot exist, whoever creates it, or None.
+
+    Shared by the API (a trainer or admin creating accounts) and the operator's command line
+    (`python -m api.admin`), so both refuse the same identifiers and passwords.
+    """
+    if not USERNAME.match(username):
+        return "identifiant invalide (3 à 64 caractères : minuscules, chiffres, . _ -)"
+    if problem := password_problem(password):
+        return problem
     if db.exec(select(User).where(User.username == username)).first() is not None:
         return "identifiant déjà utilisé"
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    """The French reason a password is refused, or None."""
+    if len(password) < 8:
+        return "mot de passe trop court (8 caractères au moins)"
     return None
 
 
