@@ -96,13 +96,15 @@ def _same_digits(a: float, b: float) -> bool:
 
 
 def _figures(reform: str, partner: list[str], own: set[tuple[int, int]],
-             own_texts: list[str] | None = None) -> tuple[list[str], list[str]]:
+             own_texts: list[str] | None = None, recap: bool = False) -> tuple[list[str], list[str]]:
     """(confirmed, mismatched) figures: same kind and unit in the partner's words, same value or not.
 
     The candidate's own offer, figures they compute (« soit 3 400 € ») and figures they said
     themselves earlier restate nothing; a money figure is compared only with the partner's figures
     of the same scale (a monthly fee is no annual budget), a count of the same thing (« arrêts »)
-    or a period with any other of its kind.
+    or a period with any other of its kind. In a closing recap (``recap``), times, periods and years
+    are the plan being agreed (« lundi 9 h », « sur deux ans », « dès 2026 »), not the partner's
+    facts restated, and are not compared.
     """
     lex = load_lexicon("fr")
     theirs = [_money(q) for t in partner for q in extract_quantities(t) if q.kind != "date"]
@@ -111,7 +113,7 @@ def _figures(reform: str, partner: list[str], own: set[tuple[int, int]],
     confirmed: list[str] = []
     mismatched: list[str] = []
     for q in map(_money, extract_quantities(reform)):
-        if q.kind == "date" or (q.kind == "quantity" and q.unit is None):
+        if q.kind == "date" or (q.kind == "quantity" and q.unit is None) or (recap and q.kind == "duration"):
             continue
         if (q.start, q.end) in own and not any(_same_digits(q.value, p.value) for p in theirs):
             continue
@@ -137,7 +139,7 @@ def _figures(reform: str, partner: list[str], own: set[tuple[int, int]],
                                                abs(_comparable(p)[2] - value)))
             mismatched.append(f"« {q.text.strip()} » au lieu de « {closest.text.strip()} »")
     said_years = {y for t in partner for y in _years(t)}
-    for year in sorted(_years(reform) - said_years):
+    for year in sorted(_years(reform) - said_years) if not recap else []:
         if said_years:
             mismatched.append(f"« {year} » au lieu de « {max(said_years, key=lambda y: -abs(y - year))} »")
     return confirmed, mismatched
@@ -236,19 +238,20 @@ def _support(reform: Doc, partner: list[Doc]) -> float:
 
 
 def check_reformulation(reform: Doc, partner: list[Doc], own_offers: set[tuple[int, int]] | None = None,
-                        own_texts: list[str] | None = None) -> AccuracyCheck:
+                        own_texts: list[str] | None = None, recap: bool = False) -> AccuracyCheck:
     """Compare a restatement with the partner's earlier turns (most recent last).
 
     ``own_offers``: character spans of the turn's figures that are the candidate's own offer (from
     the amount reading already made for the turn); they restate nothing and are not compared.
     ``own_texts``: the candidate's earlier turns (their own figures and the names they used).
+    ``recap``: a closing summary checked against the whole exchange (its schedule is not compared).
 
     One wrong element beside a confirmed figure is « partial »; two or more, a limit turned into an
     absolute, or a wrong element with nothing confirmed (the main fact itself is wrong) is
     « inaccurate » (the labelling guide's three levels).
     """
     texts = [d.text for d in partner]
-    confirmed, mismatched = _figures(reform.text, texts, own_offers or set(), own_texts)
+    confirmed, mismatched = _figures(reform.text, texts, own_offers or set(), own_texts, recap)
     contradictions = _negations(reform, partner)
     sweeping = _absolutes(reform.text, texts)
     mismatched += contradictions + _persons(reform.text, texts, own_texts or []) + sweeping

@@ -26,6 +26,7 @@ from scoring.reformulation import ReformulationEvidence, config_for, detect_refo
 from scoring.reformulation_model import shipped_model
 from scoring.schema import (
     NEAR_CONTEXT_TURNS,
+    READING_CONTEXT_TURNS,
     AmountOut,
     AnnotateInput,
     Assertiveness,
@@ -178,9 +179,32 @@ def _content(item: AnnotateInput, lang: str, doc: Doc, bags: dict[str, ContentBa
                                     own_texts=[c.text for c in near if c.speaker == "self"])
         out["reformulation_accuracy"] = check.verdict
         out["reformulation_mismatches"] = check.mismatches
+    elif is_summary:
+        out.update(_summary_check(item, doc, partner_docs, amounts))
     if item.topics:
         out["topics"] = match_topics(item.text, bags[item.text], item.topics, _topic_bags(item, lang, partner_docs))
     return out
+
+
+def _summary_check(item: AnnotateInput, doc: Doc, partner_docs: _PartnerDocs,
+                   amounts: list[Any]) -> dict[str, Any]:
+    """Is a closing recap true to what the partner said in the whole exchange?
+
+    A recap restates the meeting, not the last turn, so it is compared with every partner turn of
+    the reading context. The candidate's own proposals and next steps are theirs to state (they are
+    not in the partner's words and are not held against the recap): only a contradiction counts,
+    a figure, a negation, a person or a limit said otherwise. The persona corrects a false recap
+    and the grid does not credit it (issues « turn reading », « personas that listen »).
+    """
+    context = item.context[-READING_CONTEXT_TURNS:]
+    partner = [c.text for c in context if c.speaker == "other"]
+    if not partner:
+        return {}
+    own = {(a.start, a.end) for a in amounts if a.role == "own_offer" and not a.computed}
+    check = check_reformulation(doc, partner_docs.get(partner), own,
+                                own_texts=[c.text for c in context if c.speaker == "self"], recap=True)
+    verdict = check.verdict if check.mismatches else "accurate"
+    return {"summary_accuracy": verdict, "summary_mismatches": check.mismatches}
 
 
 def _reformulation_context(item: AnnotateInput, bags: dict[str, ContentBag]

@@ -183,6 +183,9 @@ class TurnAnnotation(BaseModel):
     addressee: list[str] = Field(default_factory=list)  # speaker ids; [] = everyone / nobody in particular
     reformulation_accuracy: ReformulationAccuracy | None = None
     reformulation_mismatches: list[str] = Field(default_factory=list)
+    # A closing recap checked against everything the partner said (null when the turn is no summary).
+    summary_accuracy: ReformulationAccuracy | None = None
+    summary_mismatches: list[str] = Field(default_factory=list)
     stance: Stance | None = None
     topics: list[str] = Field(default_factory=list)  # ids of the persona's needs/facts/objections
     reader_version: str = READER_VERSION
