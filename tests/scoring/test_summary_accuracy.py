@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from scoring.annotate import annotate_turns
+from scoring.schema import TurnReading
 
 CONTEXT = [
     {"speaker": "other",
@@ -21,7 +22,7 @@ CONTEXT = [
 ]
 
 
-def _read(text: str):  # type: ignore[no-untyped-def]
+def _read(text: str) -> TurnReading:
     return annotate_turns([{"id": "t", "lang": "fr", "text": text, "context": CONTEXT}])[0]
 
 
