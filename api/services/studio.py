@@ -496,6 +496,8 @@ def reading_panel(turns: list[Any]) -> dict[str, Any] | None:
         "reformulation": _ACCURACY_FR.get(str(r.get("reformulation_accuracy")), "—")
         if r.get("is_reformulation") else "—",
         "mismatches": r.get("reformulation_mismatches") or [],
+        "summary": _ACCURACY_FR.get(str(r.get("summary_accuracy")), "—") if r.get("is_summary") else "—",
+        "summary_mismatches": r.get("summary_mismatches") or [],
         "stance": ", ".join(x for x in (f"donne raison à {stance['sides_with']}" if stance.get("sides_with") else "",
                                         f"met en cause {stance['blames']}" if stance.get("blames") else "") if x),
         "tone": _STYLE_FR.get(str(r.get("assertiveness")), "—"),

@@ -115,3 +115,18 @@ def test_the_studio_panel_shows_the_reading_the_engine_acted_on(client, candidat
     assert panel is not None and panel["text"] == text
     assert panel["offer_ambiguous"] is True
     assert panel["amounts"] == ["209 000 € → offre du candidat", "205 000 € → offre du candidat"]
+
+
+def test_the_studio_panel_says_whether_a_recap_is_true_and_what_it_got_wrong() -> None:
+    from types import SimpleNamespace
+
+    from api.services.studio import reading_panel
+
+    reading = {"is_summary": True, "summary_accuracy": "inaccurate",
+               "summary_mismatches": ["« 60 000 € » au lieu de « 40 000 € »"], "reader_version": READER_VERSION}
+    panel = reading_panel([SimpleNamespace(speaker_role="candidate", text="Pour résumer : …", reading=reading)])
+    assert panel is not None
+    assert panel["summary"] == "inexacte"
+    assert panel["summary_mismatches"] == ["« 60 000 € » au lieu de « 40 000 € »"]
+    plain = reading_panel([SimpleNamespace(speaker_role="candidate", text="Bonjour", reading={"is_summary": False})])
+    assert plain is not None and plain["summary"] == "—"

@@ -90,6 +90,7 @@
       set("rd-offer", r.offer_ambiguous ? "ambiguë : le persona demande un seul prix" : (r.offer === null ? "—" : r.offer));
       set("rd-addressee", list(r.addressee));
       set("rd-reformulation", r.reformulation + (r.mismatches.length ? " (" + r.mismatches.join(" ; ") + ")" : ""));
+      set("rd-summary", r.summary + (r.summary_mismatches.length ? " (" + r.summary_mismatches.join(" ; ") + ")" : ""));
       set("rd-stance", r.stance || "—");
       set("rd-tone", r.tone);
       set("rd-topics", list(r.topics));
