@@ -111,6 +111,35 @@ def withdraw_disowned(ctx: TurnContext, n: Negotiation) -> list[float]:
     return disowned
 
 
+def withdraw_computed_agreement(ctx: TurnContext, n: Negotiation) -> bool:
+    """A yes the buyer gave to a price she computed herself is dropped when the seller names another.
+
+    Why: « -25 %, ce serait autour de 180 000 € » read as a discount let the buyer compute 180 000 €
+    and say « Va pour 180 000 € »; the seller answered « 180 000 €, je ne peux pas : 212 000 € » four
+    times and the buyer, holding her yes, closed the deal at 180 000 € below the seller's floor. A
+    price the seller never said is the buyer's arithmetic, not the seller's word: when the seller's
+    turn states their own price and it is not that one, the computed figure is withdrawn, the talk
+    resumes and the turn is played as a round. A price the seller did say stays agreed (a seller
+    who raises an agreed price is held to it). Returns True when the agreement was withdrawn.
+    """
+    st = ctx.state.negotiation
+    r = ctx.reading
+    if st is None or st.agreed_price is None or not any(_same(st.agreed_price, d) for d in st.derived_offers):
+        return False
+    agreed = st.agreed_price
+    said = [f for f in (*r.own_figures, *(x for x in (r.price,) if x is not None)) if plausible_price(n, f)]
+    if not said or any(_same(f, agreed) for f in said):
+        return False
+    st.agreed_price = None
+    st.candidate_offers = [o for o in st.candidate_offers if not _same(o, agreed)]
+    st.withdrawn_offers.append(agreed)
+    ctx.state.stage = "negociation"
+    ctx.event(f"offer_withdrawn:{agreed:g}")
+    ctx.event("agreement_withdrawn")
+    ctx.voice.say_or("computed_price_withdrawn", COMPUTED_PRICE_WITHDRAWN_DEFAULTS, prix=price_text(n, agreed))
+    return True
+
+
 def _demand(ctx: TurnContext, n: Negotiation, st: NegotiationState) -> None:
     """Ask for something in exchange: a want not asked yet, else one asked but never answered.
 
@@ -302,6 +331,10 @@ OFFER_WITHDRAWN_DEFAULTS = [
     "Entendu, je raye {prix} de mes notes.",
     "Bien : {prix}, je le retire de mes notes. Je corrige.",
     "Dont acte : {prix} n'était pas une proposition. Je le retire.",
+]
+COMPUTED_PRICE_WITHDRAWN_DEFAULTS = [
+    "{prix}, c'était mon calcul, pas votre proposition. Je le retire : reprenons.",
+    "Bien, j'avais compris {prix}. Ce n'est pas votre chiffre : je l'efface.",
 ]
 ASK_EXACT_OFFER_DEFAULTS = [
     "Vous me proposez combien, exactement ? Un seul prix, s'il vous plaît.",

@@ -27,6 +27,7 @@ from personas.engine.negotiation import (
     price_text,
     settle_at_closing,
     standing_offer,
+    withdraw_computed_agreement,
     withdraw_disowned,
     would_settle,
 )
@@ -53,6 +54,7 @@ def play_sales_turn(ctx: TurnContext) -> None:
     if ctx.persona.negotiation is not None:
         note_wants_named(ctx, ctx.persona.negotiation)
         withdraw_disowned(ctx, ctx.persona.negotiation)  # « je n'ai jamais proposé … »: before anything else
+        withdraw_computed_agreement(ctx, ctx.persona.negotiation)
     if ctx.reading.intent == OPEN_QUESTION and ctx.reading.intent != r.intent:
         # A question re-read out of an argument or an offer is answered on its own sentence: the
         # lead-in's words (« un outil de planification… Et votre flotte ? ») must not pick the topic.

@@ -239,3 +239,34 @@ def test_a_question_restating_the_agreed_price_is_a_closing_not_already_said():
                                             amounts=[amount(agreed, "own_offer")], offer=agreed))
     assert s.state["closing_attempts"] == before + 1
     assert not any(key.startswith("nothing_new") for key in s.state["used_lines"])
+
+
+def test_a_yes_given_to_a_price_the_buyer_computed_is_dropped_when_the_seller_names_another():
+    s, listed, target = _session_with_offer()
+    computed = round(target - 1000, 2)  # the buyer's arithmetic on a percentage, agreed, never said
+    neg = s.state["negotiation"]
+    neg.update(candidate_offers=[listed, computed], derived_offers=[computed], agreed_price=computed)
+    s.state["stage"] = "conclusion"
+    mine = round((listed + computed) / 2, -3)
+    result = s.say(f"Non, ce montant-là je ne peux pas le tenir. Je descends à {mine:.0f} euros si vous signez "
+                   "sur trois ans.", "propose_price",
+                   analysis=reading(amounts=[amount(computed, "other"), amount(mine, "own_offer")], offer=mine))
+    neg = s.state["negotiation"]
+    assert neg["agreed_price"] != computed
+    assert computed not in neg["candidate_offers"] and computed in neg["withdrawn_offers"]
+    assert "agreement_withdrawn" in s.events
+    assert mine in neg["candidate_offers"]  # the seller's own price is played as a round
+    assert digits(f"{computed:.0f}") in digits(result.lines[0].text)
+    assert not s.state["ended"]
+
+
+def test_a_price_the_seller_said_and_the_buyer_accepted_stays_agreed():
+    s, listed, target = _session_with_offer()
+    said = round(target - 1000, 2)
+    neg = s.state["negotiation"]
+    neg.update(candidate_offers=[listed, said], agreed_price=said)  # said by the seller: nothing derived
+    s.state["stage"] = "conclusion"
+    s.say(f"Finalement je préfère {listed:.0f} euros.", "propose_price",
+          analysis=reading(amounts=[amount(listed, "own_offer")], offer=listed))
+    assert s.state["negotiation"]["agreed_price"] == said
+    assert "agreement_withdrawn" not in s.events
