@@ -36,6 +36,8 @@ class TurnSignals(BaseModel):
     addressee: list[str] = Field(default_factory=list)
     reformulation_accuracy: Literal["accurate", "partial", "inaccurate"] | None = None
     reformulation_mismatches: list[str] = Field(default_factory=list)
+    summary_accuracy: Literal["accurate", "partial", "inaccurate"] | None = None
+    summary_mismatches: list[str] = Field(default_factory=list)
     stance: dict[str, Any] | None = None
     topics: list[str] = Field(default_factory=list)
     # Commitments stated in the turn (« je vous envoie le contrat vendredi 11 ») and the negotiation

@@ -109,6 +109,8 @@ class Reading:
     addressee: tuple[str, ...] = ()
     accuracy: str | None = None  # accurate | partial | inaccurate (reformulations)
     mismatches: tuple[str, ...] = ()
+    summary_accuracy: str | None = None  # a closing recap checked against the whole exchange
+    summary_mismatches: tuple[str, ...] = ()
     sides_with: str | None = None
     blames: str | None = None
     topics: tuple[str, ...] = ()
@@ -232,6 +234,8 @@ def read_turn(turn: CandidateTurn) -> Reading:
         addressee=tuple(signals.addressee) if signals is not None else (),
         accuracy=signals.reformulation_accuracy if signals is not None else None,
         mismatches=tuple(signals.reformulation_mismatches) if signals is not None else (),
+        summary_accuracy=signals.summary_accuracy if signals is not None else None,
+        summary_mismatches=tuple(signals.summary_mismatches) if signals is not None else (),
         sides_with=stance.get("sides_with") if isinstance(stance.get("sides_with"), str) else None,
         blames=stance.get("blames") if isinstance(stance.get("blames"), str) else None,
         topics=tuple(signals.topics) if signals is not None else (),

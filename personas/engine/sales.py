@@ -66,6 +66,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
     confirms_deal = price_agreed(ctx) and "?" in r.text and closing_recap(ctx)
     if intent in CLOSING_INTENTS or confirms_deal or (
             closing_recap(ctx) and (r.summary_cue or r.asks_agreement or r.next_steps)):
+        if false_recap(ctx):
+            return  # the persona sets the facts right before any yes
         if r.summary:
             ctx.state.summary_turn = ctx.state.turn  # a recap that closes is still the recap
         close(ctx)
@@ -209,6 +211,34 @@ def reformulate(ctx: TurnContext) -> None:
         ctx.voice.say("reformulation_off")
 
 
+def false_recap(ctx: TurnContext, speaker: str | None = None) -> bool:
+    """A recap that gets the persona's own facts wrong is set right, never confirmed. True if it spoke.
+
+    Why: « C'est exactement cela » to a recap of the whole meeting with the fleet, the budget and the
+    decision-maker all changed taught the candidate that the recap was right, and the closing went on
+    from it. The reading checks a recap against everything the persona said (``summary_accuracy``);
+    a wrong one (several facts, or the main one) is corrected with the first fact and earns no trust;
+    the session goes on. A recap only partly off is left to the usual answer (one figure may be the
+    candidate's arithmetic, not a misquote).
+    """
+    r = ctx.reading
+    if r.summary_accuracy != "inaccurate" or not r.summary_mismatches:
+        return False
+    correction = spoken_correction(r.summary_mismatches[0])
+    if not correction:
+        return False
+    ctx.adjust(trust=-0.02)
+    ctx.event("summary_inaccurate")
+    ctx.voice.say_or("summary_correct", SUMMARY_CORRECT_DEFAULTS, speaker, correction=correction)
+    return True
+
+
+SUMMARY_CORRECT_DEFAULTS = [
+    "Attendez, ce n'est pas ce que je vous ai dit : {correction}.",
+    "Je vous arrête : {correction}. Reprenez sur cette base.",
+]
+
+
 def checked_reformulation(ctx: TurnContext, speaker: str | None = None) -> bool:
     """React to a restatement the reading checked against the persona's words. True if it spoke.
 
@@ -308,6 +338,8 @@ def summarize(ctx: TurnContext) -> None:
     """A summary that covers what was discovered prepares the closing; a recap of the agreed (or
     offered) price and terms that asks for the yes is the closing itself."""
     ctx.state.summary_turn = ctx.state.turn
+    if false_recap(ctx):
+        return
     if closing_recap(ctx):
         ctx.event("closing_recap")
         close(ctx)
