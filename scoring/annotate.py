@@ -194,7 +194,8 @@ def _summary_check(item: AnnotateInput, doc: Doc, partner_docs: _PartnerDocs,
     the reading context. The candidate's own proposals and next steps are theirs to state (they are
     not in the partner's words and are not held against the recap): only a contradiction counts,
     a figure, a negation, a person or a limit said otherwise. The persona corrects a false recap
-    and the grid does not credit it (issues « turn reading », « personas that listen »).
+    and the grid does not credit it (issues « turn reading », « personas that listen »); a recap of a
+    talk longer than the context is at most « partial », since its figures may quote earlier turns.
     """
     context = item.context[-READING_CONTEXT_TURNS:]
     partner = [c.text for c in context if c.speaker == "other"]
@@ -204,6 +205,10 @@ def _summary_check(item: AnnotateInput, doc: Doc, partner_docs: _PartnerDocs,
     check = check_reformulation(doc, partner_docs.get(partner), own,
                                 own_texts=[c.text for c in context if c.speaker == "self"], recap=True)
     verdict = check.verdict if check.mismatches else "accurate"
+    if verdict == "inaccurate" and len(item.context) >= READING_CONTEXT_TURNS:
+        # The talk is longer than the reading's context: the recap may restate words said before it
+        # (a figure « wrong » against a later one was right against an earlier one). Never « wrong ».
+        verdict = "partial"
     return {"summary_accuracy": verdict, "summary_mismatches": check.mismatches}
 
 

@@ -238,6 +238,11 @@ def eval_closing(inp: Inputs, p: Settings) -> Measure:
         m.evidence += [_ev(inp, t, "refus") for t in a.refusal_turns[:1]]
     if a.imposed_turns:
         m.limit(p["imposed_cap"], "décision imposée au lieu d'être construite avec les personnes")
+    recap = next((r for r in inp.annotations if c.turn_id and str(r.id) == c.turn_id), None)
+    if present and recap is not None and recap.summary_accuracy == "inaccurate":
+        # A recap that misquotes the partner's own facts closes nothing, whatever its form.
+        m.limit(p["contradicted_cap"], "la synthèse déforme les propos de l'interlocuteur : "
+                + " ; ".join(recap.summary_mismatches[:2]))
     unconfirmed = present and a.claims_agreement and not a.refused_by and a.source == "transcript"
     if unconfirmed and inp.transcript.bloc == 5 and not _accepted_in_text(inp):
         m.doubts.append("la synthèse annonce un accord que personne n'a exprimé dans l'échange")

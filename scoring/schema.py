@@ -21,7 +21,7 @@ Assertiveness = Literal["assertive", "aggressive", "passive", "neutral"]
 QuestionSubtype = Literal["ouverte", "precise", "fermee", "alternative", "suggestive", "rhetorique"]
 ReformulationAccuracy = Literal["accurate", "partial", "inaccurate"]
 # Bump when the reading of a turn changes: a stored reading made by an older reader is re-read.
-READER_VERSION = "4.1"
+READER_VERSION = "4.2"
 # Turns before a candidate turn that its reading sees (live in the action server and in the report).
 # Whose figure an amount is needs the figures said long before (who said 310 000 € first, twenty turns
 # ago): grouped CV of the amount roles on sets A–D 0.712 with 8 turns, 0.740 with 24, 0.742 with 32.

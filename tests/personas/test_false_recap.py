@@ -39,8 +39,8 @@ def test_a_recap_with_the_persona_facts_changed_is_corrected_with_the_right_fact
 
 def test_a_closing_recap_with_wrong_facts_is_corrected_before_any_yes():
     s = _session(4)
-    result = s.say("Je récapitule : 300 machines, votre DAF signe seul, on conclut sur cette base ?", "request_commitment",
-                   analysis=_recap("inaccurate", ["« 300 machines » au lieu de « 42 machines »",
+    result = s.say("Je récapitule : 300 machines, votre DAF signe seul, on conclut sur cette base ?",
+                   "request_commitment", analysis=_recap("inaccurate", ["« 300 machines » au lieu de « 42 machines »",
                                                   "« DAF » : personne que l'interlocuteur n'a pas citée"]))
     text = " ".join(line.text for line in result.lines)
     assert "42 machines" in text

@@ -58,3 +58,15 @@ def test_a_turn_that_is_no_recap_gets_no_summary_verdict() -> None:
     reading = _read("Combien de ces camions ont plus de cinq ans ?")
     assert not reading.is_summary
     assert reading.summary_accuracy is None
+
+
+def test_a_recap_of_a_talk_longer_than_the_context_is_never_called_wrong_outright() -> None:
+    from scoring.schema import READING_CONTEXT_TURNS
+
+    filler = [{"speaker": "self" if i % 2 else "other", "text": "D'accord, je note." if i % 2 else "Oui, tout à fait."}
+              for i in range(READING_CONTEXT_TURNS)]
+    context = [*filler[: READING_CONTEXT_TURNS - len(CONTEXT)], *CONTEXT]
+    text = "Pour résumer : vous avez 120 camions, 60 000 € d'entretien par an ; on se revoit jeudi 17."
+    reading = annotate_turns([{"id": "t", "lang": "fr", "text": text, "context": context}])[0]
+    assert reading.is_summary and reading.summary_mismatches
+    assert reading.summary_accuracy == "partial"
