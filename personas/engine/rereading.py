@@ -49,7 +49,19 @@ def _offer_stated(text: str) -> bool:
     not make the turn an offer.
     """
     sentences = re.split(r"(?<=[.!;])\s+", text.strip())
-    return any(not s.rstrip().endswith("?") and has_cue(fold(s), "engine_offer_presented") for s in sentences)
+    return any(not s.rstrip().endswith("?") and has_cue(fold(s), "engine_offer_presented")
+               and not has_cue(fold(s), "engine_agenda") for s in sentences)
+
+
+def agenda_then_question(r: Reading) -> bool:
+    """A plan of the meeting, then an information question (« D'abord vos besoins, ensuite notre
+    offre, puis les conditions. Pour commencer, comment … ? »), whatever the NLU called it.
+
+    Why: typed as an offer, such an opening drew « Belle présentation, mais vous ne savez rien de nos
+    contraintes » to a candidate who had presented nothing and asked about those very constraints.
+    The plan names the offer as a step to come; the question is what the persona answers."""
+    return (r.asks_information and r.intent in _NOT_QUESTIONS and has_cue(r.folded, "engine_agenda")
+            and r.price is None and r.discount is None and not r.summary_cue and not _offer_stated(r.text))
 
 
 def _question_only(text: str) -> bool:
@@ -77,6 +89,14 @@ def asked_in_passing(r: Reading) -> bool:
     return ((precise or (r.asks_information and r.intent in PRICE_INTENTS)) and not r.summary_cue
             and r.price is None and r.discount is None and not r.offers_price and not _offer_stated(r.text)
             and not has_cue(r.folded, "engine_proposal") and not (r.content and r.amount is not None))
+
+
+def greeting_then_question(r: Reading) -> bool:
+    """« Bonjour, merci de me recevoir. Qu'est-ce qui vous pose souci en ce moment ? » typed as a
+    greeting: the persona greets back and answers the question (``play_sales_turn``), never only
+    « Vous avez vingt minutes, faites-en bon usage » to a candidate who just asked something."""
+    return (r.intent == "greet" and r.asks_information and r.price is None and r.discount is None
+            and not _offer_stated(r.text))
 
 
 def new_price_said(ctx: TurnContext) -> bool:
@@ -178,7 +198,7 @@ def sales_intent(ctx: TurnContext) -> str:
     )
     if st.open_objections and lookalike and not r.summary_cue and _answers_open_objection(ctx):
         return "handle_objection"
-    if question_in_disguise(r) or asked_in_passing(r):
+    if question_in_disguise(r) or asked_in_passing(r) or agenda_then_question(r) or greeting_then_question(r):
         return OPEN_QUESTION
     no_objection = not st.open_objections or intent != "handle_objection"
     offered = _offer_stated(r.text) and not r.proposes_next_step

@@ -58,6 +58,8 @@ def play_sales_turn(ctx: TurnContext) -> None:
     if ctx.reading.intent == OPEN_QUESTION and ctx.reading.intent != r.intent:
         # A question re-read out of an argument or an offer is answered on its own sentence: the
         # lead-in's words (« un outil de planification… Et votre flotte ? ») must not pick the topic.
+        if intent == "greet" and not ctx.state.greeted:
+            _greet(ctx)  # « Bonjour, merci de me recevoir. Comment … ? »: greeted back, then answered
         ctx.reading = question_part(ctx.reading)
     r = ctx.reading
     intent = r.intent
