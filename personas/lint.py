@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from personas.engine.negotiation import position
+from personas.engine.reading import is_function_word
 from personas.engine.thresholds import extreme_thresholds, with_thresholds
 from personas.intents import QUESTION_INTENTS
 from personas.schema import OUTCOME_LABELS, SUCCESS_OUTCOMES, Persona
@@ -92,6 +93,13 @@ def _static(p: Persona) -> list[str]:
             warnings.append(f"needs.{i}.topics: aucune question ouverte ne peut révéler « {need.id} »")
         if need.min_trust > REACHABLE_TRUST:
             warnings.append(f"needs.{i}.min_trust: seuil de confiance pratiquement inatteignable")
+    for group, items in (("needs", p.needs), ("facts", p.facts), ("objections", p.objections)):
+        for i, item in enumerate(items):
+            for attr in ("keywords", "resolution_keywords"):
+                for word in getattr(item, attr, None) or []:
+                    if is_function_word(word):
+                        warnings.append(f"{group}.{i}.{attr}: « {word.strip()} » est un mot outil, ignoré par le "
+                                        "persona (préférer « qui d'autre », « qui décide »…)")
     if p.needs and all(n.min_trust <= p.personality.initial_trust for n in p.needs):
         warnings.append("personality.initial_trust: tous les besoins sont révélés sans effort de questionnement")
     if p.negotiation is not None:

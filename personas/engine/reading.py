@@ -48,9 +48,26 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("’", "'")
 
 
+_NEVER = re.compile(r"(?!)")
+
+
+def is_function_word(keyword: str) -> bool:
+    """A keyword that is one French function word (« qui », « que », « vous ») names no topic.
+
+    Why: « qui » as a keyword of the decision need sent « Qu'est-ce qui vous pose souci ? » to the
+    decision process. The lexicon's ``engine_function_word`` decides (the engine keeps no list of its
+    own); interrogative adverbs such as « quand » name a topic (the calendar) and stay.
+    """
+    return has_cue(fold(keyword).strip(), "engine_function_word")
+
+
 @functools.lru_cache(maxsize=4096)
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
-    """The compiled, folded pattern of one keyword (persona keywords are few and reused every turn)."""
+    """The compiled, folded pattern of one keyword (persona keywords are few and reused every turn).
+
+    A lone function word never matches (``is_function_word``); « qui d'autre » still does."""
+    if is_function_word(keyword):
+        return _NEVER
     return re.compile(r"(?<!\w)" + re.escape(fold(keyword)))
 
 
