@@ -54,6 +54,26 @@ _FR_ALT_ITEM = r"(?:par |en |au |à la |le |la |les )?[\w'-]+(?: [\w'-]+){0,2}"
 _ALTERNATIVE_TAIL = {"fr": re.compile(rf",\s*(?!pour ou contre){_FR_ALT_ITEM} ou {_FR_ALT_ITEM}\s*\??\s*$", re.I),
                      "en": re.compile(r",\s*(?:the |a |by )?[\w'-]+(?: [\w'-]+)? or (?:the |a |by )?[\w'-]+"
                                       r"(?: [\w'-]+)?\s*\??\s*$", re.I)}
+_YES_NO = frozenset({"oui", "non", "ou", "pas"})  # « Oui ou non ? » lists no options
+
+
+def _options_list(sent: Span) -> bool:
+    """« L'autonomie, le prix, les équipes ? », « Un forfait, un prix au bulletin ? »: a verbless
+    question listing two or more options (separated by commas or « ou »).
+
+    Why: after « Qu'est-ce qui vous fait hésiter ? » such a list offers choices for the answer, and
+    the labelling guide calls a choice among options given an alternative; read as a yes/no question
+    it was the reader's most frequent subtype error. « Oui ou non ? » stays a closed question.
+    """
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    if "?" not in sent.text or len(words) < 2 or all(t.lower_ in _YES_NO for t in words):
+        return False
+    if any(t.pos_ in ("VERB", "AUX") and "Part" not in t.morph.get("VerbForm", []) for t in words):
+        return False
+    separators = sum(1 for t in sent if t.text == ",") + sum(1 for t in words if t.lower_ == "ou")
+    return separators >= 1 and any(t.pos_ in ("NOUN", "PROPN") for t in words)
+
+
 _ALTERNATIVE = {"fr": re.compile(r"\sou\s(?!pas\b|non\b)", re.I), "en": re.compile(r"\sor\s(?!not\b)", re.I)}
 # A question word that asks to choose among options listed after a colon, or named before it:
 # « Qu'est-ce qui compte le plus : le loyer seul, ou l'ensemble des coûts ? », « Mardi ou jeudi,
@@ -200,6 +220,8 @@ class QuestionDetector:
         if wh_fact:
             return "open" if self.factual_wh_is_open else "closed"
         if _ALTERNATIVE[self.lang].search(text):
+            return "alternative"
+        if self.lang == "fr" and _options_list(sent):
             return "alternative"
         return "closed"
 

@@ -66,6 +66,12 @@ def test_a_single_speaker_is_never_named_as_addressee() -> None:
     ("Et le nouveau planning, vous en pensez quoi ?", "ouverte", "open"),
     ("Et c'est votre directrice qui valide ?", "fermee", "closed"),
     ("Quand tu parles de surcharge, tu penses aux week-ends ?", "fermee", "closed"),
+    # A verbless list of options after the question offers choices: an alternative, not a yes/no question.
+    ("Qu'est-ce qui freine le plus vos équipes ? Les horaires, la paperasse, les déplacements ?",
+     "alternative", "closed"),
+    ("Et côté facturation, vous préférez quoi ? Un abonnement mensuel, un paiement à l'acte ?",
+     "alternative", "closed"),
+    ("Vous avez déjà un prestataire ? Pour la maintenance ?", "fermee", "closed"),
 ])
 def test_question_subtype(text: str, subtype: str, qtype: str) -> None:
     r = read(text, speakers=[], genre="sales")
