@@ -27,7 +27,9 @@ EVALUATOR_DEFAULTS: dict[str, dict[str, float]] = {
                   "partial_credit": 0.5, "inaccurate_penalty": 0.5, "pushback_target": 2,
                   "max_talk_share": 0.6, "insult_cap": 1, "closed_credit": 1.0},
     "closing": {"w_present": 0.4, "w_coverage": 0.25, "w_next_steps": 0.2, "w_deadline": 0.15,
-                "coverage_target": 0.5, "contradicted_cap": 1, "imposed_cap": 1},
+                "coverage_target": 0.5, "contradicted_cap": 1, "imposed_cap": 1,
+                # Grid 2.4 (0 keeps the 2.3 reading): read the partner's reception of the recap.
+                "partner_confirmation": 0.0},
     # Defaults keep the pre-2.3 reading (stages' presence, mean turn length) so that rubric files written
     # for 2.0–2.2 score as before; rubric 2.3 sets the content weights (w_tied, w_synthesis…) and zeroes these.
     "structure": {"w_stages": 0.45, "w_framing": 0.15, "w_no_monologue": 0.15, "w_concise": 0.1,
