@@ -326,6 +326,10 @@ def eval_structure(inp: Inputs, p: Settings) -> Measure:
     # A synthesis the client contradicts (a refused pilot recapped as agreed) synthesises nothing.
     english = any(t.english for t in c.turns if t.turn_id == cs.turn_id)
     synthesis = 1.0 if cs.present and not english and not inp.agreement.contradicted else 0.0
+    if p["partner_confirmation"]:
+        # Grid 2.4: a synthesis counts for what the client confirmed (see eval_closing).
+        reception = recap_reception_of(inp)
+        synthesis = 0.0 if reception == "thin" else 1.0 if reception == "confirmed" and not english else synthesis
     mono = 1.0 if f.monologues == 0 else 0.5 if f.monologues == 1 else 0.0
     # Pre-2.3 reading, kept for older rubric files (rubric 2.3 sets both weights to 0): the share of the
     # five stages reached and a mean turn length within bounds.

@@ -36,7 +36,7 @@ EVALUATOR_DEFAULTS: dict[str, dict[str, float]] = {
                   "w_offer": 0.15, "w_discovered_first": 0.0, "w_tied": 0.0, "w_synthesis": 0.0,
                   "min_words_per_turn": 6, "max_words_per_turn": 60, "framing_turns": 2, "greeting_credit": 1.0,
                   "discovery_target": 2, "tied_target": 2, "per_turn": 0.3, "closed_credit": 0.5,
-                  "early_pitch_penalty": 0.5},
+                  "early_pitch_penalty": 0.5, "partner_confirmation": 0.0},
     "posture": {"w_engaged": 0.3, "w_style": 0.2, "w_politeness": 0.05, "w_balance": 0.1, "w_reception": 0.2,
                 "w_adaptation": 0.15, "w_discovery": 0.0, "w_members": 0.0, "pushback_target": 2,
                 "min_talk_share": 0.25, "max_talk_share": 0.65, "min_engaged_share": 0.5,

@@ -104,3 +104,15 @@ def test_without_engine_the_partners_pushback_leaves_the_recap_unconfirmed() -> 
     item = conclusion(PUSHED_BACK)
     assert item.level is not None and item.level <= 1, item.rationale
     assert "non confirmée" in item.rationale
+
+
+def structure(t: Transcript) -> Any:
+    return next(i for i in score_transcript(t).grid.items if i.id == "discours_structure")
+
+
+def test_structure_credits_only_a_synthesis_the_client_confirmed() -> None:
+    thin, confirmed = structure(THIN), structure(CONFIRMED)
+    assert thin.measure is not None and confirmed.measure is not None
+    assert confirmed.measure > thin.measure, (confirmed.rationale, thin.rationale)
+    assert "pas de synthèse finale" in thin.rationale
+    assert "synthèse finale" in confirmed.rationale and "pas de synthèse finale" not in confirmed.rationale
