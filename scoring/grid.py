@@ -535,6 +535,17 @@ def _text_offers(inp: Inputs, p: Settings) -> list[tuple[float, bool]]:
     return out
 
 
+def _recap_on_scale(inp: Inputs, p: Settings) -> bool:
+    """Whether the closing recap states one of the candidate's prices on the deal's scale (same bounds
+    as ``_text_offers``)."""
+    th = inp.transcript.negotiation
+    low = (th.buyer_opening or th.floor or 0.0) * p["plausible_low"] if th else 0.0
+    high = th.list_price * p["plausible_high"] if th and th.list_price else float("inf")
+    ann = next((a for a in inp.annotations if str(a.id) == inp.agreement.recap_turn_id), None)
+    return ann is not None and any(x.role == "own_offer" and x.unit != "%" and low <= x.value <= high
+                                   for x in ann.amounts)
+
+
 def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
     """The candidate's floor kept or crossed, the opening anchored above it, each concession traded
     for a counterpart or given, the discount from the opening. Read from the engine's record when the
@@ -603,8 +614,13 @@ def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
     elif floor is not None and final < floor:
         m.limit(p["floor_crossed_cap"], "prix final sous le plancher du candidat")
     a = inp.agreement
-    if a.price_mismatch or (a.claims_agreement and a.refused_by):
-        m.limit(p["contradicted_cap"], a.price_mismatch or "accord annoncé alors que l'acheteur l'a refusé")
+    # Grid 2.4: a recap amount off the deal's scale (a penalty, a unit price) states no price, and a
+    # refusal read in the text does not stand against the deal the engine recorded.
+    mismatch = a.price_mismatch if not p["recap_on_scale"] or _recap_on_scale(inp, p) else None
+    engine_deal = rec is not None and rec.agreed_price is not None
+    refused = a.claims_agreement and bool(a.refused_by) and not (p["recap_on_scale"] and engine_deal)
+    if mismatch or refused:
+        m.limit(p["contradicted_cap"], mismatch or "accord annoncé alors que l'acheteur l'a refusé")
     if total and given == total and from_engine:
         m.limit(p["given_cap"], "toutes les concessions sont données sans contrepartie")
     elif total and given == total:

@@ -50,7 +50,7 @@ EVALUATOR_DEFAULTS: dict[str, dict[str, float]] = {
     "negotiation_thresholds": {"w_anchor": 0.25, "w_traded": 0.3, "w_limited": 0.15, "w_floor": 0.3,
                                "max_discount": 0.1, "plausible_low": 0.5, "plausible_high": 1.5,
                                "floor_crossed_cap": 1, "insult_cap": 1, "given_cap": 1,
-                               "contradicted_cap": 1},
+                               "contradicted_cap": 1, "recap_on_scale": 0.0},
     "stakeholders": {"entities_target": 3, "w_question": 0.5, "w_used": 0.0},
     "context_presentation": {"first_turns": 3},
     "jury": {},
