@@ -183,3 +183,22 @@ def mediation_record(transcript: Transcript) -> MediationRecord | None:
                            ended=bool(engine.ended_reason or engine.state.get("ended")),
                            solution_agreed=bool(engine.state.get("solution_agreed")), accepted_by=accepted,
                            refused_by=sorted(r for r in rejected if r and r not in accepted))
+
+
+# How the engine's interlocutor received a recap: faithful enough to confirm it, or too thin (it left out
+# what the interlocutor said, or announced what they never agreed to). Engine event names, not phrases.
+RECAP_CONFIRMED_EVENTS = frozenset({"summary_ok", "summary_by_reformulation"})
+RECAP_THIN_EVENTS = frozenset({"summary_thin"})
+
+
+def recap_reception(transcript: Transcript) -> str | None:
+    """``"confirmed"`` when the engine's interlocutor accepted at least one of the candidate's recaps,
+    ``"thin"`` when every recap it heard it found thin (not confirmed), None without a record or when it
+    heard no recap. Why: a recap is worth what the partner confirms, not the recap phrase itself, and the
+    engine decided this while the session ran."""
+    names = {e.name for e in events_of(transcript)}
+    if names & RECAP_CONFIRMED_EVENTS:
+        return "confirmed"
+    if names & RECAP_THIN_EVENTS:
+        return "thin"
+    return None

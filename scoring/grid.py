@@ -22,7 +22,7 @@ from scoring.agreement import AgreementCheck, check_agreement
 from scoring.annotate import TurnAnnotation
 from scoring.content import ContentReading, read_content
 from scoring.conversation import ConversationFigures
-from scoring.engine_record import NegotiationRecord, negotiation_record
+from scoring.engine_record import NegotiationRecord, negotiation_record, recap_reception
 from scoring.lexicon import load_lexicon
 from scoring.posture import PostureEvidence, own_price, read_posture
 from scoring.rubric import EVALUATOR_DEFAULTS, ContentSettings, Criterion, Rubric
@@ -216,8 +216,17 @@ def eval_closing(inp: Inputs, p: Settings) -> Measure:
     counts against)."""
     c = inp.figures.closing_summary
     recap_english = any(t.english for t in inp.content.turns if t.turn_id == c.turn_id)
-    present = c.present and not recap_english
+    said = present = c.present and not recap_english
     cov = min(1.0, (c.coverage or 0.0) / p["coverage_target"])
+    reception = recap_reception_of(inp) if p["partner_confirmation"] else None
+    not_confirmed = said and reception == "thin"
+    if not_confirmed:
+        # The partner did not confirm the recap: it recaps nothing they agreed to.
+        present, cov = False, 0.0
+    elif reception == "confirmed" and not present:
+        # The partner confirmed a recap the reading did not mark as one (a point-by-point list, a recap
+        # by restatement): what the exchange agreed was recapped.
+        present, cov = True, 1.0
     steps = 1.0 if c.next_steps else 0.0
     # A recap of an exchange held in English or about football closes nothing: scaled by engaged turns.
     value = (p["w_present"] * float(present) + p["w_coverage"] * cov * float(present)
@@ -228,9 +237,15 @@ def eval_closing(inp: Inputs, p: Settings) -> Measure:
     ev = [_ev(inp, c.turn_id, "synthèse")] if c.turn_id else []
     if c.topics_missed and present:
         reasons.append("sujets non repris : " + ", ".join(c.topics_missed[:5]))
+    if not_confirmed:
+        reasons[0] = "synthèse finale non confirmée par l'interlocuteur"
+    elif reception == "confirmed":
+        reasons[0] = "synthèse finale confirmée par l'interlocuteur"
     m = Measure(value, ev, [r for r in reasons if r])
     a = inp.agreement
-    if present and a.contradicted:
+    if not_confirmed and a.claims_agreement:
+        m.limit(p["contradicted_cap"], "la synthèse annonce un accord que l'interlocuteur n'a pas confirmé")
+    if said and a.contradicted:
         refused = f"la synthèse présente comme acquise une solution refusée par {', '.join(a.refused_by)}"
         rejected = f"la synthèse est aussitôt contestée par {', '.join(a.recap_refused_by)}"
         what = a.price_mismatch or (refused if a.claims_agreement and a.refused_by else rejected)
@@ -250,6 +265,27 @@ def eval_closing(inp: Inputs, p: Settings) -> Measure:
         m.doubts.append("la synthèse annonce un accord que le moteur n'a pas enregistré pour "
                         + ", ".join(a.unconfirmed_by))
     return m
+
+
+def recap_reception_of(inp: Inputs) -> str | None:
+    """How the partner received the closing recap: the engine's judgement when it heard one (see
+    ``scoring.engine_record.recap_reception``); without a record, the partner's answer to the recap
+    read from the text — a refusal or a pushback means « not confirmed » (``"thin"``); else None."""
+    heard = recap_reception(inp.transcript)
+    if heard is not None or inp.transcript.engine is not None:
+        return heard
+    c = inp.figures.closing_summary
+    if not c.present:
+        return None
+    turns = inp.transcript.turns
+    at = next((k for k, t in enumerate(turns) if t.id == c.turn_id), None)
+    if at is None:
+        return None
+    answer = list(itertools.takewhile(lambda t: t.speaker_role != "candidate", turns[at + 1:]))
+    lex = load_lexicon("fr")
+    if any(lex.find_cues(t.text, ("grid_refusal", "grid_pushback")) for t in answer):
+        return "thin"
+    return None
 
 
 def _accepted_in_text(inp: Inputs) -> bool:
@@ -295,6 +331,10 @@ def eval_structure(inp: Inputs, p: Settings) -> Measure:
     # A synthesis the client contradicts (a refused pilot recapped as agreed) synthesises nothing.
     english = any(t.english for t in c.turns if t.turn_id == cs.turn_id)
     synthesis = 1.0 if cs.present and not english and not inp.agreement.contradicted else 0.0
+    if p["partner_confirmation"]:
+        # Grid 2.4: a synthesis counts for what the client confirmed (see eval_closing).
+        reception = recap_reception_of(inp)
+        synthesis = 0.0 if reception == "thin" else 1.0 if reception == "confirmed" and not english else synthesis
     mono = 1.0 if f.monologues == 0 else 0.5 if f.monologues == 1 else 0.0
     # Pre-2.3 reading, kept for older rubric files (rubric 2.3 sets both weights to 0): the share of the
     # five stages reached and a mean turn length within bounds.
@@ -500,6 +540,17 @@ def _text_offers(inp: Inputs, p: Settings) -> list[tuple[float, bool]]:
     return out
 
 
+def _recap_on_scale(inp: Inputs, p: Settings) -> bool:
+    """Whether the closing recap states one of the candidate's prices on the deal's scale (same bounds
+    as ``_text_offers``)."""
+    th = inp.transcript.negotiation
+    low = (th.buyer_opening or th.floor or 0.0) * p["plausible_low"] if th else 0.0
+    high = th.list_price * p["plausible_high"] if th and th.list_price else float("inf")
+    ann = next((a for a in inp.annotations if str(a.id) == inp.agreement.recap_turn_id), None)
+    return ann is not None and any(x.role == "own_offer" and x.unit != "%" and low <= x.value <= high
+                                   for x in ann.amounts)
+
+
 def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
     """The candidate's floor kept or crossed, the opening anchored above it, each concession traded
     for a counterpart or given, the discount from the opening. Read from the engine's record when the
@@ -568,8 +619,13 @@ def eval_negotiation_thresholds(inp: Inputs, p: Settings) -> Measure:
     elif floor is not None and final < floor:
         m.limit(p["floor_crossed_cap"], "prix final sous le plancher du candidat")
     a = inp.agreement
-    if a.price_mismatch or (a.claims_agreement and a.refused_by):
-        m.limit(p["contradicted_cap"], a.price_mismatch or "accord annoncé alors que l'acheteur l'a refusé")
+    # Grid 2.4: a recap amount off the deal's scale (a penalty, a unit price) states no price, and a
+    # refusal read in the text does not stand against the deal the engine recorded.
+    mismatch = a.price_mismatch if not p["recap_on_scale"] or _recap_on_scale(inp, p) else None
+    engine_deal = rec is not None and rec.agreed_price is not None
+    refused = a.claims_agreement and bool(a.refused_by) and not (p["recap_on_scale"] and engine_deal)
+    if mismatch or refused:
+        m.limit(p["contradicted_cap"], mismatch or "accord annoncé alors que l'acheteur l'a refusé")
     if total and given == total and from_engine:
         m.limit(p["given_cap"], "toutes les concessions sont données sans contrepartie")
     elif total and given == total:

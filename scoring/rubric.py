@@ -27,14 +27,16 @@ EVALUATOR_DEFAULTS: dict[str, dict[str, float]] = {
                   "partial_credit": 0.5, "inaccurate_penalty": 0.5, "pushback_target": 2,
                   "max_talk_share": 0.6, "insult_cap": 1, "closed_credit": 1.0},
     "closing": {"w_present": 0.4, "w_coverage": 0.25, "w_next_steps": 0.2, "w_deadline": 0.15,
-                "coverage_target": 0.5, "contradicted_cap": 1, "imposed_cap": 1},
+                "coverage_target": 0.5, "contradicted_cap": 1, "imposed_cap": 1,
+                # Grid 2.4 (0 keeps the 2.3 reading): read the partner's reception of the recap.
+                "partner_confirmation": 0.0},
     # Defaults keep the pre-2.3 reading (stages' presence, mean turn length) so that rubric files written
     # for 2.0–2.2 score as before; rubric 2.3 sets the content weights (w_tied, w_synthesis…) and zeroes these.
     "structure": {"w_stages": 0.45, "w_framing": 0.15, "w_no_monologue": 0.15, "w_concise": 0.1,
                   "w_offer": 0.15, "w_discovered_first": 0.0, "w_tied": 0.0, "w_synthesis": 0.0,
                   "min_words_per_turn": 6, "max_words_per_turn": 60, "framing_turns": 2, "greeting_credit": 1.0,
                   "discovery_target": 2, "tied_target": 2, "per_turn": 0.3, "closed_credit": 0.5,
-                  "early_pitch_penalty": 0.5},
+                  "early_pitch_penalty": 0.5, "partner_confirmation": 0.0},
     "posture": {"w_engaged": 0.3, "w_style": 0.2, "w_politeness": 0.05, "w_balance": 0.1, "w_reception": 0.2,
                 "w_adaptation": 0.15, "w_discovery": 0.0, "w_members": 0.0, "pushback_target": 2,
                 "min_talk_share": 0.25, "max_talk_share": 0.65, "min_engaged_share": 0.5,
@@ -48,7 +50,7 @@ EVALUATOR_DEFAULTS: dict[str, dict[str, float]] = {
     "negotiation_thresholds": {"w_anchor": 0.25, "w_traded": 0.3, "w_limited": 0.15, "w_floor": 0.3,
                                "max_discount": 0.1, "plausible_low": 0.5, "plausible_high": 1.5,
                                "floor_crossed_cap": 1, "insult_cap": 1, "given_cap": 1,
-                               "contradicted_cap": 1},
+                               "contradicted_cap": 1, "recap_on_scale": 0.0},
     "stakeholders": {"entities_target": 3, "w_question": 0.5, "w_used": 0.0},
     "context_presentation": {"first_turns": 3},
     "jury": {},
