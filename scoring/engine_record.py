@@ -188,7 +188,7 @@ def mediation_record(transcript: Transcript) -> MediationRecord | None:
 # How the engine's interlocutor received a recap: faithful enough to confirm it, or too thin (it left out
 # what the interlocutor said, or announced what they never agreed to). Engine event names, not phrases.
 RECAP_CONFIRMED_EVENTS = frozenset({"summary_ok", "summary_by_reformulation"})
-RECAP_THIN_EVENTS = frozenset({"summary_thin"})
+RECAP_THIN_EVENTS = frozenset({"summary_thin", "summary_inaccurate"})  # inaccurate: the persona corrected it
 
 
 def recap_reception(transcript: Transcript) -> str | None:
