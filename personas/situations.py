@@ -61,6 +61,9 @@ SITUATIONS: dict[str, Situation] = {
                   "rappelle le prix convenu (facultatif).", frozenset(), frozenset({"prix"})),
         Situation("fact_unknown", "Question précise sur un fait que le personnage n'a pas : il ne l'a pas en "
                   "tête, ou renvoie à qui le sait (facultatif).", frozenset()),
+        Situation("closed_on_need", "Question fermée (oui/non) sur un besoin caché pas encore dit, la confiance "
+                  "suffisante : le personnage dit pourquoi un oui ou un non ne suffit pas, sans rien révéler "
+                  "(facultatif).", frozenset()),
         Situation("greeting", "Réponse aux salutations / à la présentation.", _ALL),
         Situation("small_talk", "Réponse à une banalité, une fois.", _ALL),
         Situation("small_talk_too_much", "Agacement quand les banalités s'éternisent.", _ALL),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from personas.engine.context import TurnContext
-from personas.engine.reading import PRICE_INTENTS, mentions
+from personas.engine.reading import PRICE_INTENTS, mentions, question_part
 from personas.schema import HiddenNeed, Objection
 
 OPEN_QUESTION_TRUST = 0.07
@@ -125,15 +127,88 @@ def reveal_need(ctx: TurnContext, need: HiddenNeed) -> None:
 
 
 def answer_closed_question(ctx: TurnContext, speaker: str | None = None) -> None:
-    """Closed questions get short answers; a string of them feels like an interrogation."""
+    """Closed questions get short answers; a string of them feels like an interrogation.
+
+    Why the short answer depends on what the question names: raters read « Plus ou moins. » or
+    « Ça dépend. » to « Vous avez un budget prévu cette année ? » as no answer at all (60 of the
+    factual questions left unanswered in sets F and G). A yes/no question still reveals no hidden
+    need (the pedagogical rule of open questions), but the persona says why it will not answer in
+    one word: too early (trust below the need's ``min_trust``: the guarded line), or a subject that a
+    yes or a no would not do justice to (``closed_on_need``). A yes/no question on a need already
+    told gets its next layer (the topic is open: the candidate is following it up). A precise
+    question on something the persona does not hold gets « je ne l'ai pas en tête / c'est X qui le
+    sait » (``fact_unknown``). The bare short answer is left for questions that name nothing the
+    persona holds (« Vous voulez que je vous montre une vidéo ? »)."""
     ctx.state.closed_questions += 1
     ctx.state.closed_streak += 1
     if ctx.state.closed_streak >= ctx.persona.personality.closed_streak_limit:
         ctx.adjust(trust=-0.05, tension=0.06)
         ctx.event("closed_interrogation")
         ctx.voice.say("closed_interrogation", speaker)
-    else:
-        ctx.voice.say("closed_short", speaker)
+        return
+    told, need = _named_on_question(ctx, speaker)
+    if told is not None:
+        ctx.event(f"closed_on_told_need:{told.id}")
+        deepen_or_recall(ctx, told, speaker)
+        return
+    if need is not None:
+        who = need.speaker or speaker
+        if ctx.state.trust < need.min_trust:
+            ctx.event(f"need_guarded:{need.id}")
+            ctx.voice.say("guarded", who)
+        else:
+            ctx.event(f"closed_on_need:{need.id}")
+            ctx.voice.say_or("closed_on_need", CLOSED_ON_NEED_DEFAULTS, who)
+        return
+    if _asks_unknown(ctx):
+        ctx.event("fact_unknown")
+        unknown = STAKEHOLDER_UNKNOWN_DEFAULTS if ctx.reading.stakeholder_question else FACT_UNKNOWN_DEFAULTS
+        ctx.voice.say_or("fact_unknown", unknown, speaker)
+        return
+    ctx.voice.say("closed_short", speaker)
+
+
+# A yes/no question on a hidden need: why one word will not do (pronoun-free: a persona may say tu).
+CLOSED_ON_NEED_DEFAULTS = [
+    "Ça ne se résume pas par oui ou par non. Il y a des choses à dire là-dessus, si on prend le temps.",
+    "Un oui ou un non ne dirait pas grand-chose : le sujet est plus large que ça.",
+    "Disons que c'est un vrai sujet chez nous, et pas un sujet qui se règle en un mot.",
+]
+
+
+def _named_on_question(ctx: TurnContext, speaker: str | None) -> tuple[HiddenNeed | None, HiddenNeed | None]:
+    """(a need already told, a need not yet told) that the turn's last question names by its own
+    words: a lead-in (« Avec nous, Mathieu planifie en 10 minutes. Une vidéo ? ») picks nothing."""
+    whole = ctx.reading
+    if "?" not in whole.text:
+        return None, None
+    ctx.reading = dataclasses.replace(question_part(whole), topics=())
+    try:
+        return followed_up_need(ctx, speaker), _named_need(ctx, speaker)
+    finally:
+        ctx.reading = whole
+
+
+def _named_need(ctx: TurnContext, speaker: str | None) -> HiddenNeed | None:
+    """A hidden need not yet told that the question's own words name, never one picked by the intent
+    alone: « Vous avez un budget prévu ? » names the budget. The longest keyword found wins (« date
+    butoir qui vous presse » is the calendar's « date », not the decision's « qui »)."""
+    folded = ctx.reading.folded
+    best: tuple[int, HiddenNeed] | None = None
+    for need in ctx.persona.needs:
+        if need.id in ctx.state.revealed_needs or (speaker is not None and need.speaker not in (None, speaker)):
+            continue
+        hit = max((len(k) for k in need.keywords if mentions(folded, [k])), default=0)
+        if hit and (best is None or hit > best[0]):
+            best = (hit, need)
+    return best[1] if best else None
+
+
+def _asks_unknown(ctx: TurnContext) -> bool:
+    """The reading calls the question an information question (precise, either/or) or one about who
+    else decides or knows: it asks for something, and the persona holds nothing on it."""
+    r = ctx.reading
+    return (r.question_subtype in {"precise", "alternative"} or r.stakeholder_question) and not r.reformulation
 
 
 def accurate_reformulation(ctx: TurnContext, speaker: str | None = None) -> bool:
