@@ -29,13 +29,13 @@ def test_every_persona_holds_several_facts_with_variants(persona_id):
 
 
 @pytest.mark.parametrize(("persona_id", "text", "intent", "fact_id", "addressee"), [
-    ("b4-acheteuse-habitat-social", "Et Mme Bérard, quel est son rôle dans tout ça ?", "ask_decision_process",
-     "directrice_generale", None),
+    ("b4-acheteuse-habitat-social", "Vous gérez combien de logements en tout ?", "closed_question", "logements",
+     None),
     ("b4-acheteur-aeronautique", "Vous êtes combien de salariés à Mérignac ?", "closed_question", "size", None),
-    ("b2-client-flotte-electrique", "Et Didier Cosson, il est là depuis longtemps ?", "closed_question",
-     "responsable_parc", None),
+    ("b2-client-flotte-electrique", "Vous êtes client de Loxea depuis combien de temps déjà ?", "closed_question",
+     "anciennete_client", None),
     ("b5-conflit-portefeuille", "Karim, ton portefeuille, c'est combien de comptes aujourd'hui ?",
-     "closed_question", "portefeuille_karim", ["karim"]),
+     "closed_question", "comptes_karim", ["karim"]),
     ("b5-conflit-portefeuille", "Julie, tu as quel objectif annuel cette année ?", "closed_question",
      "objectif_julie", ["julie"]),
     ("b5-conflit-adv-commercial", "Sabrina, qui valide les délais express, le responsable de production ?",
@@ -62,12 +62,22 @@ def test_a_wrong_figure_on_a_new_fact_is_corrected():
 
 
 def test_a_who_decides_question_naming_a_role_still_reveals_the_decision_need():
-    # the new stakeholder facts are keyed on names only: a role named in a decision question must not
-    # take the revelation of the decision need away (it is essential to close)
+    # a role named in a decision question must not take the revelation of the decision need away
+    # (it is essential to close): the library holds no fact keyed on a stakeholder's role or name
     s = Session(LIB["b2-client-flotte-electrique"])
     s.say("Bonjour, merci de prendre ce temps.", "greet")
     s.state["trust"] = 0.9
     s.say("Pour un tel choix, qui tranche : vous, ou le responsable du parc avec la direction ?",
+          "ask_decision_process", analysis=question("ouverte"))
+    assert "need_revealed:decision" in s.events
+    assert not any(e.startswith("fact_given") for e in s.events)
+
+
+def test_a_who_decides_question_naming_a_person_still_reveals_the_decision_need():
+    s = Session(LIB["b2-transport-frigorifique"])
+    s.say("Bonjour, merci de prendre ce temps.", "greet")
+    s.state["trust"] = 0.9
+    s.say("Qui décide pour un tel investissement : vous, votre directeur financier Jean-Marc Roux, votre père ?",
           "ask_decision_process", analysis=question("ouverte"))
     assert "need_revealed:decision" in s.events
     assert not any(e.startswith("fact_given") for e in s.events)
