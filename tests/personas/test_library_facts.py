@@ -61,23 +61,18 @@ def test_a_wrong_figure_on_a_new_fact_is_corrected():
     assert "8 600" in result.lines[0].text
 
 
-def test_a_who_decides_question_naming_a_role_still_reveals_the_decision_need():
-    # a role named in a decision question must not take the revelation of the decision need away
+@pytest.mark.parametrize(("persona_id", "text"), [
+    ("b2-client-flotte-electrique",
+     "Pour un tel choix, qui tranche : vous, ou le responsable du parc avec la direction ?"),
+    ("b2-transport-frigorifique",
+     "Qui décide pour un tel investissement : vous, votre directeur financier Jean-Marc Roux, votre père ?"),
+])
+def test_a_who_decides_question_naming_a_role_or_a_person_still_reveals_the_decision_need(persona_id, text):
+    # a role or a name in a decision question must not take the revelation of the decision need away
     # (it is essential to close): the library holds no fact keyed on a stakeholder's role or name
-    s = Session(LIB["b2-client-flotte-electrique"])
+    s = Session(LIB[persona_id])
     s.say("Bonjour, merci de prendre ce temps.", "greet")
     s.state["trust"] = 0.9
-    s.say("Pour un tel choix, qui tranche : vous, ou le responsable du parc avec la direction ?",
-          "ask_decision_process", analysis=question("ouverte"))
-    assert "need_revealed:decision" in s.events
-    assert not any(e.startswith("fact_given") for e in s.events)
-
-
-def test_a_who_decides_question_naming_a_person_still_reveals_the_decision_need():
-    s = Session(LIB["b2-transport-frigorifique"])
-    s.say("Bonjour, merci de prendre ce temps.", "greet")
-    s.state["trust"] = 0.9
-    s.say("Qui décide pour un tel investissement : vous, votre directeur financier Jean-Marc Roux, votre père ?",
-          "ask_decision_process", analysis=question("ouverte"))
+    s.say(text, "ask_decision_process", analysis=question("ouverte"))
     assert "need_revealed:decision" in s.events
     assert not any(e.startswith("fact_given") for e in s.events)
